@@ -1,0 +1,847 @@
+/* fileio: sysbench 1.0.20's file I/O test (synchronous I/O mode), one event per pread, pwrite or
+ * periodic fsync, over test_file.0 .. test_file.N-1 in --dir.
+ *
+ * Unlike sysbench, one invocation does prepare, run and cleanup (--phase all, the default),
+ * because a container runs once; the prepare time is reported apart from the run. With
+ * --phase all (and when a prepare fails) the files are removed on every exit path, signals
+ * included; --phase prepare/run leave them for a later --phase cleanup, as sysbench does.
+ *
+ * With --validate=on every block carries content that can be checked when read back: a payload
+ * generated from a per-write stamp and a trailer {magic, file, offset, stamp, check}. Blocks are
+ * file-block-size units at block-aligned file offsets, so any mode (merged requests too) can
+ * read what any other wrote, as long as --file-block-size is the same. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum fio_mode { SEQWR, SEQREWR, SEQRD, RNDRD, RNDWR, RNDRW };
+static const char *const mode_names[] = {"seqwr", "seqrewr", "seqrd", "rndrd", "rndwr", "rndrw"};
+static const char *const mode_long[] = {"sequential write (creation)",
+                                        "sequential rewrite",
+                                        "sequential read",
+                                        "random read",
+                                        "random write",
+                                        "random r/w"};
+
+/* Same order as the --phase choices. */
+enum fio_phase { PH_PREPARE, PH_RUN, PH_CLEANUP, PH_ALL };
+/* Bits of --file-extra-flags, same order as its choices. */
+enum { XF_SYNC = 1, XF_DSYNC = 2, XF_DIRECT = 4 };
+
+enum fio_op { OP_READ, OP_WRITE, OP_FSYNC };
+
+struct fio_req {
+	enum fio_op op;
+	unsigned file;
+	uint64_t pos, size;
+};
+
+struct fio_thread {
+	unsigned char *buf;
+	unsigned char *scratch; /* --validate: the block as it should read */
+	struct fio_req req;
+	bool busy; /* req is in flight (validation keeps threads off each other's blocks) */
+	uint64_t reads, writes, fsyncs, bytes_read, bytes_written;
+};
+
+#define DIRECT_ALIGN 512u /* logical block size O_DIRECT wants for offsets and lengths */
+#define BUF_ALIGN    4096u
+#define TRAILER_SIZE 32u
+#define BLOCK_MAGIC  0x69466141u /* "AaFi" */
+
+static struct {
+	enum fio_phase phase;
+	enum fio_mode mode;
+	bool mode_set;
+	unsigned nfiles;
+	uint64_t file_size, block, req_size, blocks_per_file;
+	unsigned extra;
+	int open_flags;
+	int64_t fsync_freq;
+	bool fsync_all, fsync_end, fdatasync, validate;
+	double rw_ratio;
+	const char *dir;
+	int dirfd;
+	int *fds;
+	int nthreads;
+	struct fio_thread *th;
+	bool remove_at_done;
+	double prepare_s;
+	uint64_t prepare_bytes;
+	unsigned removed;
+	uint64_t stamp_base;
+
+	/* Shared request state, as sysbench's: one sequential cursor for all threads and one
+	 * periodic-fsync rotation. */
+	pthread_mutex_t lock;
+	uint64_t seq_pos;
+	unsigned seq_file;
+	unsigned fsync_file;
+	bool dirty;
+	uint64_t req_done;
+	uint64_t stamp_next;
+} fio = {.dirfd = -1};
+
+static const struct wl_option fileio_options[] = {
+    {"file-num", WL_OPT_INT, "128", NULL, "number of files to create", 1, 1000000},
+    {"file-block-size", WL_OPT_SIZE, "16K", NULL, "block size to use in all IO operations", 1,
+     1ull << 30},
+    {"file-total-size", WL_OPT_SIZE, "2G", NULL, "total size of files to create", 1, 1ull << 50},
+    {"file-test-mode", WL_OPT_STRING, NULL, NULL,
+     "test mode {seqwr, seqrewr, seqrd, rndrd, rndwr, rndrw} (needed unless --phase cleanup)", 0,
+     0},
+    {"file-io-mode", WL_OPT_CHOICE, "sync", "sync", "file operations mode (only sync)", 0, 0},
+    {"file-extra-flags", WL_OPT_FLAGS, "", "sync|dsync|direct",
+     "list of additional flags to use to open files {sync,dsync,direct}; combinations work", 0, 0},
+    {"file-fsync-freq", WL_OPT_INT, "100", NULL,
+     "do fsync() after this number of requests (0 - don't use fsync())", 0, 0},
+    {"file-fsync-all", WL_OPT_BOOL, "off", NULL, "do fsync() after each write operation", 0, 0},
+    {"file-fsync-end", WL_OPT_BOOL, "on", NULL, "do fsync() at the end of test", 0, 0},
+    {"file-fsync-mode", WL_OPT_CHOICE, "fsync", "fsync|fdatasync",
+     "which method to use for synchronization", 0, 0},
+    {"file-merged-requests", WL_OPT_INT, "0", NULL,
+     "merge at most this number of IO requests if possible (0 - don't merge)", 0, 1 << 20},
+    {"file-rw-ratio", WL_OPT_DOUBLE, "1.5", NULL, "reads/writes ratio for combined test", 0, 0},
+    {"validate", WL_OPT_BOOL, "off", NULL,
+     "write checkable content and verify every block read (prepare and run must agree)", 0, 0},
+    {"dir", WL_OPT_STRING, ".", NULL, "directory for the test files", 0, 0},
+    {"phase", WL_OPT_CHOICE, "all", "prepare|run|cleanup|all",
+     "prepare, run, cleanup, or all three (files removed on every exit path)", 0, 0},
+    {0},
+};
+
+static bool mode_writes(enum fio_mode m)
+{
+	return m == SEQWR || m == SEQREWR || m == RNDWR || m == RNDRW;
+}
+
+static bool mode_sequential(enum fio_mode m)
+{
+	return m == SEQWR || m == SEQREWR || m == SEQRD;
+}
+
+static void file_name(char *buf, size_t len, unsigned i)
+{
+	snprintf(buf, len, "test_file.%u", i);
+}
+
+/* ---- block content ------------------------------------------------------------------------ */
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void fill_payload(unsigned char *p, size_t len, uint64_t seed)
+{
+	uint64_t s = seed, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		w = mix64(s += 0x9e3779b97f4a7c15ull);
+		memcpy(p + i, &w, 8);
+	}
+	if (i < len) {
+		w = mix64(s += 0x9e3779b97f4a7c15ull);
+		memcpy(p + i, &w, len - i);
+	}
+}
+
+static uint64_t block_seed(unsigned file, uint64_t off, uint64_t stamp)
+{
+	return mix64(stamp ^ mix64(((uint64_t)file << 40) ^ off));
+}
+
+static uint64_t trailer_check(uint32_t file, uint64_t off, uint64_t stamp)
+{
+	return mix64(BLOCK_MAGIC ^ mix64(file ^ mix64(off ^ mix64(stamp))));
+}
+
+/* Blocks shorter than the trailer (a tiny block size, or a file's short tail) carry a payload
+ * that depends on the place only: a misplaced block is still caught. */
+static void fill_block(unsigned char *p, size_t len, unsigned file, uint64_t off, uint64_t stamp)
+{
+	uint32_t magic = BLOCK_MAGIC, f = file;
+	uint64_t check;
+	size_t plen;
+
+	if (len < TRAILER_SIZE) {
+		fill_payload(p, len, block_seed(file, off, 0));
+		return;
+	}
+	plen = len - TRAILER_SIZE;
+	fill_payload(p, plen, block_seed(file, off, stamp));
+	check = trailer_check(f, off, stamp);
+	memcpy(p + plen, &magic, 4);
+	memcpy(p + plen + 4, &f, 4);
+	memcpy(p + plen + 8, &off, 8);
+	memcpy(p + plen + 16, &stamp, 8);
+	memcpy(p + plen + 24, &check, 8);
+}
+
+static int check_block(const unsigned char *p, size_t len, unsigned file, uint64_t off,
+                       unsigned char *scratch)
+{
+	uint32_t magic, f;
+	uint64_t o, stamp, check;
+	size_t plen;
+
+	if (len < TRAILER_SIZE) {
+		fill_payload(scratch, len, block_seed(file, off, 0));
+		if (memcmp(p, scratch, len) != 0)
+			return wl_error(
+			    "validation failed: %s/test_file.%u block at offset %" PRIu64
+			    ": content differs from what was written there",
+			    fio.dir, file, off);
+		return 0;
+	}
+	plen = len - TRAILER_SIZE;
+	memcpy(&magic, p + plen, 4);
+	memcpy(&f, p + plen + 4, 4);
+	memcpy(&o, p + plen + 8, 8);
+	memcpy(&stamp, p + plen + 16, 8);
+	memcpy(&check, p + plen + 24, 8);
+	if (magic != BLOCK_MAGIC)
+		return wl_error("validation failed: %s/test_file.%u block at offset %" PRIu64
+		                ": no block trailer (was it prepared with --validate=on and the "
+		                "same --file-block-size?)",
+		                fio.dir, file, off);
+	if (f != file || o != off)
+		return wl_error("validation failed: %s/test_file.%u block at offset %" PRIu64
+		                ": holds the block of test_file.%u at offset %" PRIu64,
+		                fio.dir, file, off, f, o);
+	if (check != trailer_check(f, o, stamp))
+		return wl_error("validation failed: %s/test_file.%u block at offset %" PRIu64
+		                ": corrupt trailer",
+		                fio.dir, file, off);
+	fill_payload(scratch, plen, block_seed(file, off, stamp));
+	if (memcmp(p, scratch, plen) != 0)
+		return wl_error("validation failed: %s/test_file.%u block at offset %" PRIu64
+		                ": content differs from what was written there",
+		                fio.dir, file, off);
+	return 0;
+}
+
+/* A request is whole blocks from a block-aligned offset, the last one possibly cut by the end
+ * of the file; so it is filled and checked block by block. */
+static void fill_request(unsigned char *buf, const struct fio_req *r, uint64_t stamp)
+{
+	uint64_t done, len;
+
+	for (done = 0; done < r->size; done += len) {
+		len = r->size - done < fio.block ? r->size - done : fio.block;
+		fill_block(buf + done, len, r->file, r->pos + done, stamp + done / fio.block);
+	}
+}
+
+static int check_request(const unsigned char *buf, const struct fio_req *r, unsigned char *scratch)
+{
+	uint64_t done, len;
+	int ret = 0;
+
+	for (done = 0; done < r->size && ret == 0; done += len) {
+		len = r->size - done < fio.block ? r->size - done : fio.block;
+		ret = check_block(buf + done, len, r->file, r->pos + done, scratch);
+	}
+	return ret;
+}
+
+static uint64_t next_stamp(uint64_t nblocks)
+{
+	return __atomic_fetch_add(&fio.stamp_next, nblocks, __ATOMIC_RELAXED);
+}
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+/* Removes test_file.0 .. n-1; a file already gone is fine. Keeps going after a failure so as
+ * much as possible goes; `report` false when an earlier error is the one to tell. */
+static int remove_files(unsigned n, bool report)
+{
+	char name[32];
+	int ret = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		file_name(name, sizeof(name), i);
+		if (unlinkat(fio.dirfd, name, 0) == 0)
+			fio.removed++;
+		else if (errno != ENOENT && report && ret == 0)
+			ret = wl_error_errno("remove %s/%s", fio.dir, name);
+	}
+	return ret;
+}
+
+static int sync_fd(int fd)
+{
+	return fio.fdatasync ? fdatasync(fd) : fsync(fd);
+}
+
+static int direct_refused(const char *what, const char *name)
+{
+	return wl_error_errno("%s %s/%s with O_DIRECT (the filesystem may not support direct I/O)",
+	                      what, fio.dir, name);
+}
+
+static int create_one(unsigned i, unsigned char *buf)
+{
+	char name[32];
+	uint64_t off, len;
+	int fd, ret = 0;
+
+	file_name(name, sizeof(name), i);
+	fd = openat(fio.dirfd, name, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | fio.open_flags,
+	            0600);
+	if (fd < 0) {
+		if (errno == EINVAL && (fio.extra & XF_DIRECT))
+			return direct_refused("create", name);
+		return wl_error_errno("create %s/%s", fio.dir, name);
+	}
+	for (off = 0; off < fio.file_size; off += len) {
+		len = fio.file_size - off < fio.block ? fio.file_size - off : fio.block;
+		/* The caller sees the signal, removes what was made and lets the harness exit
+		 * 128+N. */
+		if (wl_stop_requested())
+			break;
+		if (fio.validate) {
+			struct fio_req r = {OP_WRITE, i, off, len};
+			fill_request(buf, &r, next_stamp(1));
+		}
+		ssize_t n = pwrite(fd, buf, len, (off_t)off);
+		if (n != (ssize_t)len) {
+			if (n >= 0)
+				errno = ENOSPC;
+			ret = wl_error_errno("write %s/%s at offset %" PRIu64, fio.dir, name, off);
+			break;
+		}
+		fio.prepare_bytes += len;
+	}
+	if (ret == 0 && fsync(fd) < 0)
+		ret = wl_error_errno("fsync %s/%s", fio.dir, name);
+	close(fd);
+	return ret;
+}
+
+static int prepare_files(unsigned char *buf)
+{
+	uint64_t t0 = wl_now_ns();
+	int ret = 0;
+
+	/* seqwr's run creates the files; its prepare only clears the way (as sysbench). */
+	if (fio.mode == SEQWR)
+		ret = remove_files(fio.nfiles, true);
+	else
+		for (unsigned i = 0; i < fio.nfiles && ret == 0 && !wl_stop_requested(); i++)
+			ret = create_one(i, buf);
+	fio.prepare_s = (double)(wl_now_ns() - t0) / 1e9;
+	return ret;
+}
+
+static int open_files(void)
+{
+	char name[32];
+	struct stat st;
+	int flags = O_RDWR | O_CLOEXEC | fio.open_flags;
+
+	if (fio.mode == SEQWR)
+		flags |= O_CREAT | O_TRUNC;
+	for (unsigned i = 0; i < fio.nfiles; i++) {
+		file_name(name, sizeof(name), i);
+		fio.fds[i] = openat(fio.dirfd, name, flags, 0600);
+		if (fio.fds[i] < 0) {
+			if (errno == EINVAL && (fio.extra & XF_DIRECT))
+				return direct_refused("open", name);
+			if (errno == ENOENT)
+				return wl_error_errno("open %s/%s (did you run --phase prepare?)",
+				                      fio.dir, name);
+			return wl_error_errno("open %s/%s", fio.dir, name);
+		}
+		if (fio.mode == SEQWR)
+			continue;
+		if (fstat(fio.fds[i], &st) < 0)
+			return wl_error_errno("stat %s/%s", fio.dir, name);
+		if ((uint64_t)st.st_size < fio.file_size)
+			return wl_error("%s/%s is %lld bytes, at least %" PRIu64
+			                " expected (prepared with other --file-total-size or "
+			                "--file-num?)",
+			                fio.dir, name, (long long)st.st_size, fio.file_size);
+	}
+	return 0;
+}
+
+static void close_files(void)
+{
+	if (fio.fds == NULL)
+		return;
+	for (unsigned i = 0; i < fio.nfiles; i++)
+		if (fio.fds[i] >= 0)
+			close(fio.fds[i]);
+	free(fio.fds);
+	fio.fds = NULL;
+}
+
+/* ---- options ------------------------------------------------------------------------------ */
+
+static int parse_mode(void)
+{
+	const char *s = wl_opt_str("file-test-mode");
+
+	fio.mode_set = s != NULL && *s != '\0';
+	if (!fio.mode_set) {
+		if (fio.phase == PH_CLEANUP)
+			return 0;
+		return wl_usage_error("--file-test-mode: missing; one of seqwr, seqrewr, seqrd, "
+		                      "rndrd, rndwr, rndrw");
+	}
+	for (unsigned i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+		if (strcmp(s, mode_names[i]) == 0) {
+			fio.mode = (enum fio_mode)i;
+			return 0;
+		}
+	return wl_usage_error("--file-test-mode: '%s' is not one of seqwr, seqrewr, seqrd, rndrd, "
+	                      "rndwr, rndrw",
+	                      s);
+}
+
+static int parse_options(void)
+{
+	uint64_t total;
+	int64_t merged;
+	int ret;
+
+	fio.phase = (enum fio_phase)wl_opt_choice("phase");
+	ret = parse_mode();
+	if (ret < 0)
+		return ret;
+	fio.nfiles = (unsigned)wl_opt_int("file-num");
+	fio.block = wl_opt_size("file-block-size");
+	total = wl_opt_size("file-total-size");
+	fio.file_size = total / fio.nfiles;
+	if (fio.file_size == 0)
+		return wl_usage_error("--file-total-size: %" PRIu64 " bytes is less than one byte "
+		                      "per file (--file-num=%u)",
+		                      total, fio.nfiles);
+	fio.blocks_per_file = (fio.file_size + fio.block - 1) / fio.block;
+	merged = wl_opt_int("file-merged-requests");
+	fio.req_size = merged > 0 ? fio.block * (uint64_t)merged : fio.block;
+	fio.extra = wl_opt_choice("file-extra-flags");
+	fio.open_flags = ((fio.extra & XF_SYNC) ? O_SYNC : 0) |
+	                 ((fio.extra & XF_DSYNC) ? O_DSYNC : 0) |
+	                 ((fio.extra & XF_DIRECT) ? O_DIRECT : 0);
+	if ((fio.extra & XF_DIRECT) &&
+	    (fio.block % DIRECT_ALIGN != 0 || fio.file_size % DIRECT_ALIGN != 0))
+		return wl_usage_error("--file-extra-flags=direct: --file-block-size (%" PRIu64
+		                      ") and the file size (--file-total-size / --file-num = "
+		                      "%" PRIu64 ") must be multiples of %u",
+		                      fio.block, fio.file_size, DIRECT_ALIGN);
+	fio.fsync_freq = wl_opt_int("file-fsync-freq");
+	fio.fsync_all = wl_opt_bool("file-fsync-all");
+	fio.fsync_end = wl_opt_bool("file-fsync-end");
+	/* As sysbench: fsync after every write makes the periodic and final ones moot. */
+	if (fio.fsync_all) {
+		fio.fsync_freq = 0;
+		fio.fsync_end = false;
+	}
+	fio.fdatasync = wl_opt_choice("file-fsync-mode") == 1;
+	fio.rw_ratio = wl_opt_double("file-rw-ratio");
+	fio.validate = wl_opt_bool("validate");
+	fio.dir = wl_opt_str("dir");
+	if (fio.dir == NULL || *fio.dir == '\0')
+		fio.dir = ".";
+	fio.nthreads = (int)wl_opt_int("threads");
+	return 0;
+}
+
+/* ---- ops ---------------------------------------------------------------------------------- */
+
+static void fileio_done(void);
+
+static int fileio_init(void)
+{
+	int ret;
+
+	memset(&fio, 0, sizeof(fio));
+	fio.dirfd = -1;
+	pthread_mutex_init(&fio.lock, NULL);
+	ret = parse_options();
+	if (ret < 0)
+		return ret;
+
+	fio.dirfd = open(fio.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fio.dirfd < 0)
+		return wl_error_errno("--dir %s", fio.dir);
+	fio.stamp_base = mix64((uint64_t)wl_now_ns() ^ ((uint64_t)getpid() << 32));
+	fio.stamp_next = fio.stamp_base;
+
+	fio.th = calloc((size_t)fio.nthreads, sizeof(*fio.th));
+	fio.fds = malloc(fio.nfiles * sizeof(int));
+	if (fio.th == NULL || fio.fds == NULL) {
+		fileio_done();
+		return wl_error_errno("allocating state for %u files", fio.nfiles);
+	}
+	for (unsigned i = 0; i < fio.nfiles; i++)
+		fio.fds[i] = -1;
+	for (int i = 0; i < fio.nthreads; i++) {
+		/* Aligned for O_DIRECT; zeroed because without --validate sysbench writes
+		 * zeros. */
+		if (posix_memalign((void **)&fio.th[i].buf, BUF_ALIGN, fio.req_size) != 0) {
+			fileio_done();
+			return wl_error("allocating a %" PRIu64 "-byte I/O buffer", fio.req_size);
+		}
+		memset(fio.th[i].buf, 0, fio.req_size);
+		if (fio.validate && (fio.th[i].scratch = malloc(fio.block)) == NULL) {
+			fileio_done();
+			return wl_error_errno("allocating a %" PRIu64 "-byte buffer", fio.block);
+		}
+	}
+
+	if (fio.phase == PH_CLEANUP) {
+		ret = remove_files(fio.nfiles, true);
+	} else if (fio.phase == PH_PREPARE || fio.phase == PH_ALL) {
+		fio.remove_at_done = fio.phase == PH_ALL;
+		ret = prepare_files(fio.th[0].buf);
+		if (ret < 0 || wl_stop_requested()) {
+			remove_files(fio.nfiles, false);
+			fio.remove_at_done = false;
+		}
+	}
+	if (ret == 0 && wl_stop_requested())
+		return 0; /* the harness skips the run, calls done() and exits 128+N */
+	if (ret == 0 && (fio.phase == PH_RUN || fio.phase == PH_ALL)) {
+		ret = open_files();
+		if (ret < 0 && fio.phase == PH_ALL)
+			remove_files(fio.nfiles, false);
+	}
+	if (ret < 0) {
+		fio.remove_at_done = false;
+		fileio_done();
+		return ret;
+	}
+	return 0;
+}
+
+static int fileio_thread_init(struct wl_thread *t)
+{
+	t->priv = &fio.th[t->id];
+	return 0;
+}
+
+/* Called with the lock held. Sysbench's periodic fsync: once `freq` requests have gone by since
+ * a write made the files dirty, the next num-files events fsync each file in turn. */
+static bool take_periodic_fsync(struct fio_req *r)
+{
+	if (fio.fsync_freq == 0 || !fio.dirty || fio.req_done % (uint64_t)fio.fsync_freq != 0)
+		return false;
+	r->op = OP_FSYNC;
+	r->file = fio.fsync_file;
+	r->pos = r->size = 0;
+	if (++fio.fsync_file == fio.nfiles) {
+		fio.fsync_file = 0;
+		fio.dirty = false;
+	}
+	return true;
+}
+
+static void next_sequential(struct fio_req *r)
+{
+	r->op = fio.mode == SEQRD ? OP_READ : OP_WRITE;
+	if (r->op == OP_WRITE && take_periodic_fsync(r))
+		return;
+	fio.req_done++;
+	if (r->op == OP_WRITE)
+		fio.dirty = true;
+	/* After the last file, wrap round to the first one. */
+	if (fio.seq_file == fio.nfiles) {
+		fio.seq_file = 0;
+		fio.seq_pos = 0;
+	}
+	r->file = fio.seq_file;
+	r->pos = fio.seq_pos;
+	r->size =
+	    fio.file_size - fio.seq_pos < fio.req_size ? fio.file_size - fio.seq_pos : fio.req_size;
+	fio.seq_pos += r->size;
+	if (fio.seq_pos == fio.file_size) {
+		fio.seq_file++;
+		fio.seq_pos = 0;
+	}
+}
+
+static bool block_taken(const struct fio_thread *me, const struct fio_req *r)
+{
+	for (int i = 0; i < fio.nthreads; i++)
+		if (&fio.th[i] != me && __atomic_load_n(&fio.th[i].busy, __ATOMIC_ACQUIRE) &&
+		    fio.th[i].req.file == r->file && fio.th[i].req.pos == r->pos)
+			return true;
+	return false;
+}
+
+static void pick_random_block(struct wl_thread *t, struct fio_req *r)
+{
+	uint64_t nblocks = (uint64_t)fio.nfiles * fio.blocks_per_file;
+	uint64_t idx = (uint64_t)(wl_rand_unit(t) * (double)nblocks);
+
+	if (idx >= nblocks)
+		idx = nblocks - 1;
+	r->file = (unsigned)(idx / fio.blocks_per_file);
+	r->pos = (idx % fio.blocks_per_file) * fio.block;
+	r->size = fio.file_size - r->pos < fio.block ? fio.file_size - r->pos : fio.block;
+}
+
+static void next_random(struct wl_thread *t, struct fio_thread *ft, struct fio_req *r)
+{
+	enum fio_mode m = fio.mode;
+
+	if (m == RNDRW)
+		m = ((double)ft->reads + 1.0) / ((double)ft->writes + 1.0) < fio.rw_ratio ? RNDRD
+		                                                                          : RNDWR;
+	if (take_periodic_fsync(r))
+		return;
+	r->op = m == RNDWR ? OP_WRITE : OP_READ;
+	do
+		pick_random_block(t, r);
+	while (fio.validate && fio.nthreads > 1 && block_taken(ft, r));
+	fio.req_done++;
+	if (r->op == OP_WRITE)
+		fio.dirty = true;
+}
+
+static int fileio_next(struct wl_thread *t)
+{
+	struct fio_thread *ft = t->priv;
+
+	if (fio.phase != PH_RUN && fio.phase != PH_ALL)
+		return 1;
+	/* Random reads alone touch no shared state worth a lock. */
+	if (fio.mode == RNDRD && !fio.validate) {
+		ft->req.op = OP_READ;
+		pick_random_block(t, &ft->req);
+		return 0;
+	}
+	pthread_mutex_lock(&fio.lock);
+	if (mode_sequential(fio.mode))
+		next_sequential(&ft->req);
+	else
+		next_random(t, ft, &ft->req);
+	ft->busy = true;
+	pthread_mutex_unlock(&fio.lock);
+	return 0;
+}
+
+static int io_error(const char *what, const struct fio_req *r, ssize_t n)
+{
+	if (n >= 0) /* short transfer: the file shrank or the disk filled */
+		errno = r->op == OP_READ ? ENODATA : ENOSPC;
+	if (errno == EINVAL && (fio.extra & XF_DIRECT))
+		return wl_error_errno("%s %s/test_file.%u at offset %" PRIu64 " (%" PRIu64
+		                      " bytes, O_DIRECT: alignment refused?)",
+		                      what, fio.dir, r->file, r->pos, r->size);
+	return wl_error_errno("%s %s/test_file.%u at offset %" PRIu64 " (%" PRIu64 " bytes)", what,
+	                      fio.dir, r->file, r->pos, r->size);
+}
+
+static int do_fsync(struct fio_thread *ft, unsigned file)
+{
+	if (sync_fd(fio.fds[file]) < 0)
+		return wl_error_errno("%s %s/test_file.%u", fio.fdatasync ? "fdatasync" : "fsync",
+		                      fio.dir, file);
+	ft->fsyncs++;
+	return 0;
+}
+
+static int fileio_event(struct wl_thread *t)
+{
+	struct fio_thread *ft = t->priv;
+	const struct fio_req *r = &ft->req;
+	ssize_t n;
+	int ret = 0;
+
+	switch (r->op) {
+	case OP_READ:
+		n = pread(fio.fds[r->file], ft->buf, r->size, (off_t)r->pos);
+		if (n != (ssize_t)r->size) {
+			ret = io_error("read", r, n);
+			break;
+		}
+		if (fio.validate)
+			ret = check_request(ft->buf, r, ft->scratch);
+		ft->reads++;
+		ft->bytes_read += r->size;
+		break;
+	case OP_WRITE:
+		if (fio.validate)
+			fill_request(ft->buf, r, next_stamp(fio.req_size / fio.block + 1));
+		n = pwrite(fio.fds[r->file], ft->buf, r->size, (off_t)r->pos);
+		if (n != (ssize_t)r->size) {
+			ret = io_error("write", r, n);
+			break;
+		}
+		ft->writes++;
+		ft->bytes_written += r->size;
+		if (fio.fsync_all)
+			ret = do_fsync(ft, r->file);
+		break;
+	case OP_FSYNC:
+		ret = do_fsync(ft, r->file);
+		break;
+	}
+	__atomic_store_n(&ft->busy, false, __ATOMIC_RELEASE);
+	return ret;
+}
+
+static int fileio_thread_done(struct wl_thread *t)
+{
+	struct fio_thread *ft = t->priv;
+
+	if (fio.phase != PH_RUN && fio.phase != PH_ALL)
+		return 0;
+	/* As sysbench: each thread syncs every file at the end, inside the total time. */
+	if (!fio.fsync_end || !mode_writes(fio.mode) || wl_stop_requested())
+		return 0;
+	for (unsigned i = 0; i < fio.nfiles; i++) {
+		int ret = do_fsync(ft, i);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+struct fio_totals {
+	uint64_t reads, writes, fsyncs, bytes_read, bytes_written;
+	double secs;
+};
+
+static struct fio_totals totals(const struct wl_result *r)
+{
+	struct fio_totals s = {.secs = r->total_time_s};
+
+	for (int i = 0; i < r->nthreads; i++) {
+		const struct fio_thread *ft = r->threads[i].priv;
+		if (ft == NULL)
+			continue;
+		s.reads += ft->reads;
+		s.writes += ft->writes;
+		s.fsyncs += ft->fsyncs;
+		s.bytes_read += ft->bytes_read;
+		s.bytes_written += ft->bytes_written;
+	}
+	return s;
+}
+
+static double per_sec(double v, double secs)
+{
+	return secs > 0 ? v / secs : 0.0;
+}
+
+static void fileio_report_text(FILE *out, const struct wl_result *r)
+{
+	struct fio_totals s = totals(r);
+	const double mib = 1024.0 * 1024.0;
+
+	fprintf(out, "Extra file open flags: %s%s%s%s\n", fio.extra == 0 ? "(none)" : "",
+	        (fio.extra & XF_SYNC) ? "sync " : "", (fio.extra & XF_DSYNC) ? "dsync " : "",
+	        (fio.extra & XF_DIRECT) ? "direct" : "");
+	fprintf(out, "%u files, %.2fMiB each, %.2fMiB total, block size %" PRIu64 "B, in %s\n",
+	        fio.nfiles, (double)fio.file_size / mib, (double)fio.file_size * fio.nfiles / mib,
+	        fio.block, fio.dir);
+	if (fio.phase == PH_CLEANUP) {
+		fprintf(out, "Removed %u test files.\n\n", fio.removed);
+		return;
+	}
+	if (fio.phase == PH_PREPARE || fio.phase == PH_ALL)
+		fprintf(out, "Prepare: %" PRIu64 " bytes written in %.2f seconds (%.2f MiB/sec).\n",
+		        fio.prepare_bytes, fio.prepare_s,
+		        per_sec((double)fio.prepare_bytes / mib, fio.prepare_s));
+	if (fio.phase == PH_PREPARE) {
+		fputc('\n', out);
+		return;
+	}
+	if (fio.fsync_freq > 0)
+		fprintf(out, "Periodic FSYNC enabled, calling %s() each %" PRId64 " requests.\n",
+		        fio.fdatasync ? "fdatasync" : "fsync", fio.fsync_freq);
+	if (fio.fsync_end)
+		fprintf(out, "Calling fsync() at the end of test, Enabled.\n");
+	if (fio.fsync_all)
+		fprintf(out, "Calling fsync() after each write operation.\n");
+	if (fio.validate)
+		fprintf(out, "Validating the content of every block read.\n");
+	fprintf(out, "Doing %s test\n\n", mode_long[fio.mode]);
+	fprintf(out, "File operations:\n");
+	fprintf(out, "    reads/s:                      %.2f\n", per_sec((double)s.reads, s.secs));
+	fprintf(out, "    writes/s:                     %.2f\n", per_sec((double)s.writes, s.secs));
+	fprintf(out, "    fsyncs/s:                     %.2f\n\n",
+	        per_sec((double)s.fsyncs, s.secs));
+	fprintf(out, "Throughput:\n");
+	fprintf(out, "    read, MiB/s:                  %.2f\n",
+	        per_sec((double)s.bytes_read / mib, s.secs));
+	fprintf(out, "    written, MiB/s:               %.2f\n\n",
+	        per_sec((double)s.bytes_written / mib, s.secs));
+}
+
+static void fileio_report_json(struct wl_json *j, const struct wl_result *r)
+{
+	struct fio_totals s = totals(r);
+	const double mib = 1024.0 * 1024.0;
+
+	wl_json_str(j, "phase", (const char *[]){"prepare", "run", "cleanup", "all"}[fio.phase]);
+	if (fio.mode_set)
+		wl_json_str(j, "file_test_mode", mode_names[fio.mode]);
+	else
+		wl_json_null(j, "file_test_mode");
+	wl_json_uint(j, "file_size", fio.file_size);
+	wl_json_uint(j, "reads", s.reads);
+	wl_json_uint(j, "writes", s.writes);
+	wl_json_uint(j, "fsyncs", s.fsyncs);
+	wl_json_uint(j, "bytes_read", s.bytes_read);
+	wl_json_uint(j, "bytes_written", s.bytes_written);
+	wl_json_double(j, "reads_per_sec", per_sec((double)s.reads, s.secs));
+	wl_json_double(j, "writes_per_sec", per_sec((double)s.writes, s.secs));
+	wl_json_double(j, "fsyncs_per_sec", per_sec((double)s.fsyncs, s.secs));
+	wl_json_double(j, "read_mib_per_sec", per_sec((double)s.bytes_read / mib, s.secs));
+	wl_json_double(j, "written_mib_per_sec", per_sec((double)s.bytes_written / mib, s.secs));
+	wl_json_double(j, "prepare_s", fio.prepare_s);
+	wl_json_uint(j, "prepare_bytes", fio.prepare_bytes);
+}
+
+static void fileio_done(void)
+{
+	close_files();
+	if (fio.remove_at_done && fio.dirfd >= 0)
+		remove_files(fio.nfiles, false);
+	fio.remove_at_done = false;
+	if (fio.th != NULL) {
+		for (int i = 0; i < fio.nthreads; i++) {
+			free(fio.th[i].buf);
+			free(fio.th[i].scratch);
+		}
+		free(fio.th);
+		fio.th = NULL;
+	}
+	if (fio.dirfd >= 0)
+		close(fio.dirfd);
+	fio.dirfd = -1;
+}
+
+const struct wl_workload fileio_workload = {
+    .name = "fileio",
+    .summary = "File I/O test (sysbench 1.0.20 fileio): prepare, run and cleanup in one go",
+    .options = fileio_options,
+    .init = fileio_init,
+    .thread_init = fileio_thread_init,
+    .next = fileio_next,
+    .event = fileio_event,
+    .thread_done = fileio_thread_done,
+    .report_text = fileio_report_text,
+    .report_json = fileio_report_json,
+    .done = fileio_done,
+};
+
+WL_MAIN(fileio_workload)
