@@ -9,7 +9,7 @@
 DEB_PKGS += musl-tools libjansson-dev
 
 MUSL_CC ?= musl-gcc
-WL_CFLAGS := $(CSTD) -Os $(WARN) -DASSAY_VERSION='"$(VERSION)"' -I workloads \
+WL_CFLAGS := $(CSTD) -O2 $(WARN) -DASSAY_VERSION='"$(VERSION)"' -I workloads \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 WL_LDFLAGS := -static -s -Wl,--gc-sections
 WL_NAMES := $(filter-out harness,$(patsubst workloads/%.c,%,$(wildcard workloads/*.c)))
@@ -19,7 +19,7 @@ ALL += $(WL_BINS)
 .PHONY: workloads
 workloads: $(WL_BINS)
 
-$(WL_BINS): $(BIN)/%: workloads/%.c workloads/harness.c workloads/harness.h
+$(WL_BINS): $(BIN)/%: workloads/%.c workloads/harness.c workloads/harness.h workloads/build.mk
 	$(call msg,MUSL,$@)
 	$(Q)mkdir -p $(@D) $(TOP)/obj/musl
 	$(Q)$(MUSL_CC) $(WL_CFLAGS) -MMD -MP -MF $(TOP)/obj/musl/$*.d -MT $@ \

@@ -622,14 +622,20 @@ double wl_hist_bucket_ms(unsigned i)
 
 void wl_hist_add(struct wl_hist *h, uint64_t ns)
 {
-	h->count[wl_hist_bucket(ns)]++;
+	unsigned b = wl_hist_bucket(ns);
+
+	h->count[b]++;
 	h->total++;
+	if (b == 0)
+		h->fine[ns < WL_HIST_FINE ? ns : WL_HIST_FINE - 1]++;
 }
 
 void wl_hist_merge(struct wl_hist *dst, const struct wl_hist *src)
 {
 	for (int i = 0; i < WL_HIST_SIZE; i++)
 		dst->count[i] += src->count[i];
+	for (int i = 0; i < WL_HIST_FINE; i++)
+		dst->fine[i] += src->fine[i];
 	dst->total += src->total;
 }
 
@@ -645,6 +651,14 @@ double wl_hist_percentile_ms(const struct wl_hist *h, double pct)
 		cur += h->count[i];
 		if (cur >= target)
 			break;
+	}
+	if (i == 0 && target > 0) {
+		cur = 0;
+		for (unsigned ns = 0; ns < WL_HIST_FINE; ns++) {
+			cur += h->fine[ns];
+			if (cur >= target)
+				return ns / 1e6;
+		}
 	}
 	return wl_hist_bucket_ms(i);
 }
@@ -1025,8 +1039,8 @@ static void merge_results(struct wl_result *r, uint64_t total_ns)
 	r->lat_avg_ns = r->events ? (double)r->lat_sum_ns / r->events : 0;
 	r->percentile = wl_opt_double("percentile");
 	if (r->events && r->percentile > 0) {
-		/* The histogram's bucket can lie outside what was observed (bucket 0 stands for
-		 * 1 us even when every event took 40 ns): never report beyond min/max. */
+		/* A bucket's value can lie a little outside what was observed (buckets are
+		 * 1.8 % wide): never report beyond min/max. */
 		double p = wl_hist_percentile_ms(&r->hist, r->percentile) * 1e6;
 		if (p < r->lat_min_ns)
 			p = r->lat_min_ns;

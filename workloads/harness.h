@@ -96,10 +96,14 @@ int wl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ---- histogram (sysbench's sb_histogram: 1024 log buckets, 0.001 ms .. 100000 ms) ------- */
 
 #define WL_HIST_SIZE 1024
+#define WL_HIST_FINE 1024 /* 1-ns bins under bucket 0's upper bound (~1009 ns) */
 
 struct wl_hist {
 	uint64_t count[WL_HIST_SIZE];
 	uint64_t total;
+	/* sysbench reports every sub-microsecond percentile as bucket 0 (0.001 ms); these 1-ns
+	 * bins resolve a percentile that falls in bucket 0 to the real figure. */
+	uint64_t fine[WL_HIST_FINE];
 };
 
 /* Bucket of a latency: round((ln(ms) - ln(0.001)) * 1023 / (ln(100000) - ln(0.001))), clamped
@@ -110,7 +114,8 @@ double wl_hist_bucket_ms(unsigned i);
 void wl_hist_add(struct wl_hist *h, uint64_t ns);
 void wl_hist_merge(struct wl_hist *dst, const struct wl_hist *src);
 /* sysbench's rule: target = floor(total * pct / 100 + 0.5); value of the first bucket whose
- * running count reaches it. 0 when empty. */
+ * running count reaches it; 0 when empty. Exception: when that is bucket 0, the value is the
+ * 1-ns bin that reaches the target (sysbench would say 0.001 ms for a 40 ns event). */
 double wl_hist_percentile_ms(const struct wl_hist *h, double pct);
 
 /* ---- threads, events, time -------------------------------------------------------------- */
@@ -139,21 +144,36 @@ static inline uint64_t wl_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* xoroshiro128+ (as sysbench's sb_rand), per thread so the hot path takes no lock. */
-static inline uint64_t wl_rand(struct wl_thread *t)
+/* xoroshiro128+ (as sysbench's sb_rand), per thread so the hot path takes no lock. Hot loops
+ * may copy t->rng into a local array, step it with wl_rand_step and store it back: the
+ * compiler then keeps the state in registers across volatile stores. */
+#define WL_INLINE static inline __attribute__((always_inline))
+
+WL_INLINE uint64_t wl_rand_step(uint64_t s[2])
 {
-	uint64_t s0 = t->rng[0], s1 = t->rng[1], r = s0 + s1;
+	uint64_t s0 = s[0], s1 = s[1], r = s0 + s1;
 
 	s1 ^= s0;
-	t->rng[0] = ((s0 << 24) | (s0 >> 40)) ^ s1 ^ (s1 << 16);
-	t->rng[1] = (s1 << 37) | (s1 >> 27);
+	s[0] = ((s0 << 24) | (s0 >> 40)) ^ s1 ^ (s1 << 16);
+	s[1] = (s1 << 37) | (s1 >> 27);
 	return r;
 }
 
-/* Uniform in [0, 1), 53 bits, as sysbench's sb_rand_uniform_double. */
-static inline double wl_rand_unit(struct wl_thread *t)
+/* Uniform in [0, 1) from 53 bits, as sysbench's sb_rand_uniform_double. */
+WL_INLINE double wl_rand_unit_step(uint64_t s[2])
 {
-	return (double)(wl_rand(t) >> 11) * 0x1.0p-53;
+	/* Through int64_t: the value fits, and the signed conversion is one instruction. */
+	return (double)(int64_t)(wl_rand_step(s) >> 11) * 0x1.0p-53;
+}
+
+WL_INLINE uint64_t wl_rand(struct wl_thread *t)
+{
+	return wl_rand_step(t->rng);
+}
+
+WL_INLINE double wl_rand_unit(struct wl_thread *t)
+{
+	return wl_rand_unit_step(t->rng);
 }
 
 /* For ops.run: the workload's own measurement loop, still bound by the common options.
