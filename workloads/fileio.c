@@ -427,8 +427,9 @@ static int parse_options(void)
 	total = wl_opt_size("file-total-size");
 	fio.file_size = total / fio.nfiles;
 	if (fio.file_size == 0)
-		return wl_usage_error("--file-total-size: %" PRIu64 " bytes is less than one byte "
-		                      "per file (--file-num=%u)",
+		return wl_usage_error("--file-total-size: %" PRIu64
+		                      " bytes leave nothing for each of "
+		                      "--file-num=%u files (need at least one byte per file)",
 		                      total, fio.nfiles);
 	fio.blocks_per_file = (fio.file_size + fio.block - 1) / fio.block;
 	merged = wl_opt_int("file-merged-requests");
