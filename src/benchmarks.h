@@ -33,7 +33,7 @@ enum benchmark_param_type {
 	BENCHMARK_PARAM_INT,    /* integer >= 0 */
 	BENCHMARK_PARAM_SIZE,   /* bytes >= 0 with an optional K/M/G/T suffix (powers of 1024) */
 	BENCHMARK_PARAM_DOUBLE, /* number >= 0 */
-	BENCHMARK_PARAM_BOOL,   /* on|off */
+	BENCHMARK_PARAM_BOOL,   /* on|off|true|false */
 	BENCHMARK_PARAM_CHOICE, /* one word of `choices` ("seq|rnd") */
 	BENCHMARK_PARAM_FLAGS,  /* comma-separated words of `choices`, possibly none */
 	BENCHMARK_PARAM_STRING, /* anything without whitespace; the workload checks it */
@@ -46,17 +46,21 @@ enum benchmark_param_type {
 struct benchmark_param {
 	const char *name; /* suite key == workload option without "--" ("cpu-max-prime") */
 	enum benchmark_param_type type;
-	const char *def;     /* default passed to the workload; NULL: passed only when set */
-	const char *quick;   /* value under `run --quick` (overrides the suite); NULL: none */
-	const char *choices; /* CHOICE/FLAGS: "a|b|c"; otherwise NULL */
+	const char *def;   /* default passed to the workload; NULL: passed only when set */
+	const char *quick; /* value under `run --quick` (overrides the suite); NULL: none */
 	const char *help;
+	const char *choices; /* CHOICE/FLAGS: "a|b|c"; otherwise NULL */
 };
 
 struct benchmark_figure {
-	const char *name; /* figure name in results ("events_per_sec") */
+	/* Figure name in results ("events_per_sec"). A family of figures, one per element of an
+	 * array, has a name with `{KEY}` and a path with `[]`: "ns_per_load_{bytes}" with
+	 * "sizes[].ns_per_load" gives ns_per_load_16384, ns_per_load_65536, ... from
+	 * {"sizes": [{"bytes": 16384, "ns_per_load": 1.2}, ...]}. */
+	const char *name;
 	/* Where it is in the workload's JSON: object keys separated by dots, a number for an array
-	 * index, or `[key=value]` for the first array element whose `key` equals value (compared
-	 * as text), e.g. "sizes[bytes=65536].ns_per_load". */
+	 * index, `[key=value]` for the first array element whose `key` equals value (compared
+	 * as text), e.g. "sizes[bytes=65536].ns_per_load", or `[]` for a family (above). */
 	const char *path;
 	const char *unit; /* "events/s", "MiB/s", "ns", "s" (no spaces: TSV/gnuplot friendly) */
 	enum benchmark_better better;
@@ -71,6 +75,7 @@ struct benchmark {
 	const char *fixed[BENCHMARK_MAX_FIXED];                 /* fixed args, until NULL */
 	struct benchmark_figure figures[BENCHMARK_MAX_FIGURES]; /* until name == NULL */
 	bool scratch;       /* needs a writable scratch dir as its working directory (fileio) */
+	double event_s;     /* rough seconds per event, for estimates of runs bounded by `events` */
 	unsigned timeout_s; /* default per-run timeout */
 };
 
@@ -78,7 +83,8 @@ struct benchmark {
 const struct benchmark *benchmarks_all(size_t *n);
 /* Entry by exact name, or NULL. */
 const struct benchmark *benchmarks_find(const char *name);
-/* Parameter / figure of an entry by name, or NULL. */
+/* Parameter / figure of an entry by name, or NULL. A figure of a family matches its template
+ * ("ns_per_load_16384" finds "ns_per_load_{bytes}"). */
 const struct benchmark_param *benchmarks_param(const struct benchmark *b, const char *name);
 const struct benchmark_figure *benchmarks_figure(const struct benchmark *b, const char *name);
 /* "workload" (names used in list output and results). */
@@ -108,7 +114,8 @@ void benchmarks_argv_free(char **argv);
 json_t *benchmarks_json_path(json_t *root, const char *path);
 
 /* Extracts b's figures from the workload's JSON output: *out is a new object of figure name →
- * real. A figure that is missing or not a number is an error naming it and its path
+ * real (families expanded, in array order). A figure that is missing or not a number, or a
+ * family with no element, is an error naming it and its path
  * (exit code 1: the workload's output is not what the registry expects). */
 int benchmarks_figures(const struct benchmark *b, json_t *workload, json_t **out,
                        assay_error_t *err);
