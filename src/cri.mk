@@ -38,7 +38,7 @@ $(B)/tests/cri-drive: $(B)/obj/tests/cri/cri-drive.o $(B)/libassay.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(ASSAY_LIBS)
 
-# ALL += $(B)/libexec/assay-runsc (once the adapter lands)
+ALL += $(B)/libexec/assay-runsc
 # test-build: (once the driver lands)
 .PHONY: cri
 cri: $(B)/libassay.a $(B)/libexec/assay-runsc $(B)/tests/cri-drive

@@ -1,0 +1,192 @@
+/* The runsc adapter's command-line and bundle rewriting (src/adapter/runsc-adapter.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "adapter/runsc-adapter.h"
+#include "tap.h"
+#include "util.h"
+
+static char *join(char **v)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = 0; v[i]; i++)
+		len += strlen(v[i]) + 1;
+	s = xcalloc(1, len);
+	for (size_t i = 0; v[i]; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+static void test_argv(void)
+{
+	char *create[] = {
+	    "assay-runsc", "--root", "/run/x/runc/k8s.io", "--log", "/b/log.json", "--log-format",
+	    "json",        "create", "--bundle",           "/b",    "--pid-file",  "/b/init.pid",
+	    "abc123",      NULL};
+	char *kill[] = {"assay-runsc", "--root=/r", "--log", "/l", "kill",
+	                "--all",       "abc123",    "9",     NULL};
+	char *netflag[] = {"assay-runsc", "--network", "host", "state", "x", NULL};
+	char *bad[] = {"assay-runsc", "--root", NULL};
+	char *none[] = {"assay-runsc", "--version", NULL};
+	char extra_s[] = " --platform=ptrace   --debug ";
+	char **extra = adapter_split_flags(extra_s);
+	struct adapter_cmd cmd;
+	char errbuf[256];
+	char **v;
+	cleanup_free char *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL, *s5 = NULL;
+
+	ok(extra[0] && !strcmp(extra[0], "--platform=ptrace") && extra[1] &&
+	       !strcmp(extra[1], "--debug") && extra[2] == NULL,
+	   "extra flags split on blanks");
+
+	is_int(adapter_parse(13, create, &cmd, errbuf, sizeof(errbuf)), 0, "create parses");
+	is_str(cmd.command, "create", "command found after value flags");
+	is_int(cmd.cmd_index, 7, "command index");
+	is_str(cmd.id, "abc123", "id skips --bundle and --pid-file values");
+	is_str(cmd.bundle, "/b", "bundle");
+	v = adapter_runsc_argv(&cmd, "/usr/bin/runsc", extra);
+	s1 = join(v);
+	is_str(s1,
+	       "/usr/bin/runsc --root /run/x/runc/k8s.io --log /b/log.json --log-format json "
+	       "--network=none --platform=ptrace --debug create --bundle /b --pid-file /b/init.pid "
+	       "abc123",
+	       "runsc argv: globals, --network=none, extra flags, then the command");
+	free(v);
+
+	is_int(adapter_parse(8, kill, &cmd, errbuf, sizeof(errbuf)), 0, "kill parses");
+	is_str(cmd.command, "kill", "kill command with --root=value");
+	is_str(cmd.id, "abc123", "kill id after --all");
+	ok(cmd.bundle == NULL, "no bundle for kill");
+	v = adapter_runsc_argv(&cmd, "runsc", NULL);
+	s2 = join(v);
+	is_str(s2, "runsc --root=/r --log /l --network=none kill --all abc123 9", "kill argv");
+	free(v);
+	v = adapter_state_argv(&cmd, "runsc", NULL);
+	s3 = join(v);
+	is_str(s3, "runsc --root=/r --log /l --network=none state abc123",
+	       "state argv for fallback");
+	free(v);
+
+	is_int(adapter_parse(5, netflag, &cmd, errbuf, sizeof(errbuf)), 0, "--network given");
+	v = adapter_runsc_argv(&cmd, "runsc", NULL);
+	s4 = join(v);
+	is_str(s4, "runsc --network host state x", "an explicit --network is kept, not doubled");
+	free(v);
+
+	ok(adapter_parse(2, bad, &cmd, errbuf, sizeof(errbuf)) < 0, "dangling --root refused");
+	ok(strstr(errbuf, "--root") != NULL, "message names the flag (%s)", errbuf);
+
+	is_int(adapter_parse(2, none, &cmd, errbuf, sizeof(errbuf)), 0, "no command parses");
+	ok(cmd.command == NULL && cmd.cmd_index == 0, "no command found");
+	v = adapter_runsc_argv(&cmd, "runsc", NULL);
+	s5 = join(v);
+	is_str(s5, "runsc --version --network=none", "flags only are passed on");
+	free(v);
+	free(extra);
+
+	{
+		char *dflt[] = {"x", "create", "id1", NULL};
+
+		adapter_parse(3, dflt, &cmd, errbuf, sizeof(errbuf));
+		is_str(cmd.bundle, ".", "create without --bundle uses the current directory");
+		is_str(cmd.id, "id1", "and finds the id");
+	}
+}
+
+static char dir[] = "/tmp/assay-test-cri-adapter-XXXXXX";
+
+static int write_config(const char *text)
+{
+	cleanup_free char *p = xasprintf("%s/config.json", dir);
+	FILE *f = fopen(p, "we");
+
+	if (f == NULL)
+		return -1;
+	fputs(text, f);
+	fclose(f);
+	return chmod(p, 0640);
+}
+
+static json_t *read_config(void)
+{
+	cleanup_free char *p = xasprintf("%s/config.json", dir);
+
+	return json_load_file(p, 0, NULL);
+}
+
+static void test_bundle(void)
+{
+	char errbuf[512];
+	cleanup_free char *p = xasprintf("%s/config.json", dir);
+	struct stat st;
+	json_t *j;
+
+	write_config("{\"ociVersion\": \"1.0.2\", \"process\": {\"args\": [\"/cpu\"]},"
+	             " \"annotations\": {\"io.kubernetes.cri.container-type\": \"container\","
+	             " \"io.kubernetes.cri.sandbox-id\": \"pod1\"}}");
+	is_int(adapter_rewrite_bundle(dir, errbuf, sizeof(errbuf)), 1,
+	       "container bundle rewritten");
+	j = read_config();
+	ok(j != NULL, "config.json still valid JSON");
+	is_str(json_string_value(json_object_get(json_object_get(j, "annotations"),
+	                                         "io.kubernetes.cri.container-type")),
+	       "sandbox", "container-type is now sandbox");
+	is_str(json_string_value(json_object_get(json_object_get(j, "annotations"),
+	                                         "io.kubernetes.cri.sandbox-id")),
+	       "pod1", "other annotations kept");
+	is_str(json_string_value(
+	           json_array_get(json_object_get(json_object_get(j, "process"), "args"), 0)),
+	       "/cpu", "rest of the spec kept");
+	json_decref(j);
+	ok(stat(p, &st) == 0 && (st.st_mode & 07777) == 0640, "file mode kept");
+
+	is_int(adapter_rewrite_bundle(dir, errbuf, sizeof(errbuf)), 0,
+	       "sandbox bundle left alone (idempotent)");
+
+	write_config("{\"ociVersion\": \"1.0.2\"}");
+	is_int(adapter_rewrite_bundle(dir, errbuf, sizeof(errbuf)), 0,
+	       "bundle without annotations left alone");
+
+	write_config("{\"ociVersion\": ");
+	is_int(adapter_rewrite_bundle(dir, errbuf, sizeof(errbuf)), -1, "broken config.json fails");
+	ok(strstr(errbuf, "config.json") != NULL, "naming the file (%s)", errbuf);
+	unlink(p);
+	is_int(adapter_rewrite_bundle(dir, errbuf, sizeof(errbuf)), -1,
+	       "missing config.json fails");
+	ok(strstr(errbuf, strerror(ENOENT)) != NULL, "with the errno text (%s)", errbuf);
+}
+
+static void test_state(void)
+{
+	is_int(
+	    adapter_state_stopped("{\"ociVersion\":\"1.0.0\",\"id\":\"a\",\"status\":\"stopped\","
+	                          "\"pid\":0}"),
+	    1, "stopped state");
+	is_int(adapter_state_stopped("{\"id\":\"a\",\"status\":\"running\",\"pid\":42}"), 0,
+	       "running state");
+	is_int(adapter_state_stopped("not json"), -1, "garbage");
+	is_int(adapter_state_stopped("{\"id\":\"a\"}"), -1, "no status");
+}
+
+int main(void)
+{
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp\n");
+		return 1;
+	}
+	test_argv();
+	test_bundle();
+	test_state();
+	rmdir(dir);
+	return tap_done();
+}
