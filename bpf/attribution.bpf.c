@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Attribution of CPU time and syscalls to the roles of a container stack.
+ *
+ * A task carries a role in task storage: set at exec from the executable's inode (plus argv[0]
+ * for runsc), inherited at fork, seeded from user space for tasks that existed before attach.
+ * Tasks without storage are untracked and rejected with one lookup, which is all the hot paths
+ * cost them. Everything is aggregated here, per role, in a per-CPU array. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "attribution.h"
+
+#define PF_KTHREAD 0x00200000
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by user space before load: send exec/stub events to the ring buffer. */
+const volatile bool emit_events = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct attr_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ATTR_NR_SLOTS);
+	__type(key, __u32);
+	__type(value, struct attr_stats);
+} stats SEC(".maps");
+
+/* Executable inode → role (or ATTR_EXE_RUNSC), filled by user space from the host's binaries. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct attr_exe_key);
+	__type(value, __u32);
+} exes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* Out-of-range roles (user space bugs) fail the array lookup. */
+static __always_inline struct attr_stats *slot(__u32 i)
+{
+	return bpf_map_lookup_elem(&stats, &i);
+}
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
+	return r;
+}
+
+static __always_inline void count_syscall(struct attr_task *t, __u64 nr)
+{
+	struct attr_stats *s;
+
+	s = slot(attr_slot(t->role, t->flags));
+	if (!s)
+		return;
+	if (nr >= ATTR_NR_SYSCALLS)
+		nr = ATTR_NR_SYSCALLS - 1;
+	s->sc[nr]++;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct attr_task *t;
+	__u64 now;
+
+	t = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!t)
+		return 0;
+	now = bpf_ktime_get_ns();
+	t->enter_ts = now;
+	t->sys_seg = now;
+	t->flags |= ATTR_TASK_IN_SYS;
+	count_syscall(t, (__u64)id);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct attr_stats *s;
+	struct attr_task *t;
+	__u64 now;
+
+	t = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!t)
+		return 0;
+	if (!(t->flags & (ATTR_TASK_IN_SYS | ATTR_TASK_FORK_RET))) {
+		/* No sys_enter: a stub under PTRACE_SYSEMU (the Sentry serves the call, only the
+		 * exit tracepoint fires, with the original number), or a call that was already
+		 * running at attach. */
+		count_syscall(t, BPF_CORE_READ(regs, orig_ax));
+		return 0;
+	}
+	if (t->flags & ATTR_TASK_FORK_RET) {
+		t->flags &= ~ATTR_TASK_FORK_RET;
+		return 0;
+	}
+	t->flags &= ~ATTR_TASK_IN_SYS;
+	s = slot(attr_slot(t->role, t->flags));
+	if (!s)
+		return 0;
+	now = bpf_ktime_get_ns();
+	s->sys_ns += now - t->sys_seg;
+	s->lat[log2_u64(now - t->enter_ts) & (ATTR_LAT_BUCKETS - 1)]++;
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+             unsigned int prev_state)
+{
+	struct attr_stats *s;
+	struct attr_task *t;
+	__u64 delta, flt;
+
+	t = bpf_task_storage_get(&tasks, prev, 0, 0);
+	if (t && !(t->flags & ATTR_TASK_NO_BASE)) {
+		delta = prev->se.sum_exec_runtime - t->run_base;
+		flt = prev->min_flt + prev->maj_flt - t->flt_base;
+		s = slot(attr_slot(t->role, t->flags));
+		if (s) {
+			s->cpu_ns += delta;
+			s->faults += flt;
+			if (!preempt && prev_state)
+				s->nvcsw++;
+			else
+				s->nivcsw++;
+			if (t->flags & ATTR_TASK_IN_SYS)
+				s->sys_ns += bpf_ktime_get_ns() - t->sys_seg;
+		}
+	}
+
+	t = bpf_task_storage_get(&tasks, next, 0, 0);
+	if (!t && (next->flags & PF_KTHREAD) && next->pid) {
+		/* Kernel threads are classified lazily, at their first switch-in (pid 0 is idle).
+		 */
+		t = bpf_task_storage_get(&tasks, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (t)
+			t->role = ATTR_ROLE_KERNEL;
+	}
+	if (!t)
+		return 0;
+	t->flags &= ~ATTR_TASK_NO_BASE;
+	t->run_base = next->se.sum_exec_runtime;
+	t->flt_base = next->min_flt + next->maj_flt;
+	if (t->flags & ATTR_TASK_IN_SYS)
+		t->sys_seg = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline void emit(__u32 type, struct task_struct *task, __u32 role, __u32 old_role,
+                                 const void *file)
+{
+	struct attr_event *e;
+
+	if (!emit_events)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e)
+		return;
+	e->type = type;
+	e->pid = task->pid;
+	e->tgid = task->tgid;
+	e->role = role;
+	e->old_role = old_role;
+	e->pad = 0;
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), task->comm);
+	if (file)
+		bpf_probe_read_kernel_str(e->file, sizeof(e->file), file);
+	else
+		e->file[0] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct attr_task *pt, *ct;
+	__u32 role;
+
+	pt = bpf_task_storage_get(&tasks, parent, 0, 0);
+	if (!pt)
+		return 0;
+	role = pt->role;
+	/* The ptrace platform's stubs are processes the Sentry forks (threads stay Sentry). */
+	if (role == ATTR_ROLE_SENTRY && child->pid == child->tgid)
+		role = ATTR_ROLE_STUB;
+	ct = bpf_task_storage_get(&tasks, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ct)
+		return 0;
+	ct->role = role;
+	ct->flags = (pt->flags & ATTR_TASK_LINEAGE) | ATTR_TASK_FORK_RET;
+	ct->run_base = 0;
+	ct->flt_base = 0;
+	if (role == ATTR_ROLE_STUB && pt->role == ATTR_ROLE_SENTRY)
+		emit(ATTR_EV_STUB, child, role, pt->role, NULL);
+	return 0;
+}
+
+/* "runsc-sandbox" → Sentry, "runsc-gofer" → Gofer, anything else is the runsc CLI. */
+static __always_inline __u32 runsc_role(struct task_struct *task)
+{
+	char arg0[16] = {};
+	unsigned long p;
+
+	p = BPF_CORE_READ(task, mm, arg_start);
+	if (bpf_probe_read_user_str(arg0, sizeof(arg0), (void *)p) < 0)
+		return ATTR_ROLE_OCI_RUNTIME;
+	if (arg0[0] != 'r' || arg0[1] != 'u' || arg0[2] != 'n' || arg0[3] != 's' ||
+	    arg0[4] != 'c' || arg0[5] != '-')
+		return ATTR_ROLE_OCI_RUNTIME;
+	if (arg0[6] == 's' && arg0[7] == 'a' && arg0[8] == 'n' && arg0[9] == 'd')
+		return ATTR_ROLE_SENTRY;
+	if (arg0[6] == 'g' && arg0[7] == 'o' && arg0[8] == 'f')
+		return ATTR_ROLE_GOFER;
+	return ATTR_ROLE_OCI_RUNTIME;
+}
+
+static __always_inline bool is_memfd(struct file *f)
+{
+	char name[6] = {};
+	const unsigned char *p = BPF_CORE_READ(f, f_path.dentry, d_name.name);
+
+	bpf_probe_read_kernel(name, sizeof(name), p);
+	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' &&
+	       name[4] == 'd' && name[5] == ':';
+}
+
+/* The container's first program: the sandbox's pause, or the workload. */
+static __always_inline __u32 container_role(struct linux_binprm *bprm)
+{
+	char base[8] = {};
+	const void *fn = BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name);
+
+	bpf_probe_read_kernel_str(base, sizeof(base), fn);
+	if (base[0] == 'p' && base[1] == 'a' && base[2] == 'u' && base[3] == 's' &&
+	    base[4] == 'e' && base[5] == 0)
+		return ATTR_ROLE_PAUSE;
+	return ATTR_ROLE_WORKLOAD;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct attr_exe_key key = {};
+	struct attr_task *t;
+	__u32 *known, kr, role, old;
+
+	key.dev = BPF_CORE_READ(bprm, file, f_inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(bprm, file, f_inode, i_ino);
+	/* A scalar, not the pointer: clang would OR two pointers, which the verifier refuses. */
+	known = bpf_map_lookup_elem(&exes, &key);
+	kr = known ? *known : ATTR_NR_ROLES;
+	t = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!t && kr == ATTR_NR_ROLES)
+		return 0;
+	old = t ? t->role : ATTR_NR_ROLES;
+	if (kr != ATTR_NR_ROLES) {
+		role = kr == ATTR_EXE_RUNSC ? runsc_role(task) : kr;
+	} else {
+		switch (old) {
+		case ATTR_ROLE_OCI_RUNTIME:
+			/* runc init re-execs a sealed memfd copy of itself before the workload. */
+			role = is_memfd(bprm->file) ? old : container_role(bprm);
+			break;
+		case ATTR_ROLE_COLLECTOR:
+			role = ATTR_ROLE_WORKLOAD; /* native targets */
+			break;
+		case ATTR_ROLE_CRI_DAEMON:
+		case ATTR_ROLE_SHIM:
+			role = ATTR_ROLE_OTHER; /* helpers: unpigz, runtime wrappers */
+			break;
+		default:
+			role = old;
+		}
+	}
+	if (!t) {
+		t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!t)
+			return 0;
+		/* Already on CPU: count from now on. */
+		t->run_base = task->se.sum_exec_runtime;
+		t->flt_base = task->min_flt + task->maj_flt;
+		t->flags = 0;
+	}
+	t->role = role;
+	emit(ATTR_EV_EXEC, task, role, old, BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name));
+	return 0;
+}
