@@ -392,28 +392,6 @@ static char *oci_version(struct target *t)
 	return target_tool_version(t->runtime);
 }
 
-/* Parents of our container cgroups, in every v1 hierarchy (and the unified one). Only empty
- * ones go: another assay run may be using them. */
-static void remove_cgroup_parents(void)
-{
-	static const char *const hier[] = {"blkio",       "cpu",
-	                                   "cpuacct",     "cpuset",
-	                                   "devices",     "freezer",
-	                                   "memory",      "pids",
-	                                   "systemd",     "unified",
-	                                   "cpu,cpuacct", "net_cls",
-	                                   "net_prio",    "net_cls,net_prio",
-	                                   "perf_event",  "hugetlb",
-	                                   "misc",        "rdma",
-	                                   NULL};
-
-	for (const char *const *h = hier; *h; h++) {
-		cleanup_free char *path = xasprintf("/sys/fs/cgroup/%s/assay", *h);
-
-		rmdir(path);
-	}
-}
-
 static void oci_cleanup(struct target *t)
 {
 	struct oci_priv *p = t->priv;
@@ -439,7 +417,7 @@ static void oci_cleanup(struct target *t)
 		}
 		assay_error_release(&err);
 	}
-	remove_cgroup_parents();
+	target_cgroup_remove("/assay");
 	for (size_t i = 0; i < p->n_images; i++) {
 		free(p->images[i].name);
 		free(p->images[i].rootfs);

@@ -1,6 +1,7 @@
 /* What the targets share: names, child processes with timeouts and stop signals, workload
  * output parsing, phases, image extraction. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -118,6 +119,7 @@ void target_result_release(struct target_result *res)
 	free(res->failure);
 	json_decref(res->output);
 	json_decref(res->phases);
+	json_decref(res->extra);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -615,4 +617,22 @@ int target_command_output(char *const *argv, char **out, assay_error_t *err)
 	lseek(outfd, 0, SEEK_SET);
 	*out = slurp(outfd, 16 << 20);
 	return ret == 1 ? 124 : status;
+}
+
+void target_cgroup_remove(const char *rel)
+{
+	DIR *d = opendir("/sys/fs/cgroup");
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d))) {
+		cleanup_free char *p = NULL;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = xasprintf("/sys/fs/cgroup/%s%s", de->d_name, rel);
+		rmdir(p);
+	}
+	closedir(d);
 }

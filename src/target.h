@@ -57,7 +57,8 @@ struct target_result {
 	char *failure;    /* why the run failed (NULL when it succeeded) */
 	json_t *output;   /* the workload's one-line JSON result, or NULL */
 	json_t *phases;   /* [{"name": "RunPodSandbox", "ns": 67000000}, ...] in order */
-	uint64_t wall_ns; /* first phase's start to last phase's end */
+	uint64_t wall_ns; /* sum of the phases */
+	json_t *extra;    /* more keys for the run record (e.g. "container" status), or NULL */
 };
 
 struct target;
@@ -74,6 +75,9 @@ struct target_ops {
 	           const struct run_observer *obs, struct target_result *res, assay_error_t *err);
 	/* The runtime's / daemon's version line for meta ("not installed" when absent). */
 	char *(*version)(struct target *t);
+	/* What results' meta says about this target after prepare (version, sandbox mode, ...);
+	 * a new object, or NULL. */
+	json_t *(*meta)(struct target *t);
 	void (*cleanup)(struct target *t);
 };
 
@@ -137,6 +141,9 @@ int target_command(char *const *argv, char **why, assay_error_t *err);
 /* Runs argv (60 s limit, not cut by stop signals) and returns its exit status; its stdout goes
  * into *out (malloc'd). */
 int target_command_output(char *const *argv, char **out, assay_error_t *err);
+/* rmdir of a cgroup path (relative to the hierarchy roots) in every mounted hierarchy; only
+ * empty ones go, errors are ignored (another run may still use a shared parent). */
+void target_cgroup_remove(const char *rel);
 /* rm -rf that does not cross mount points; returns 0 or <0. */
 int target_remove_tree(const char *path, assay_error_t *err);
 /* "runc version 1.1.5" style first line of `BIN --version`, or "not installed". */
