@@ -70,7 +70,6 @@ int image_gzip(const void *data, size_t len, struct image_buf *out, assay_error_
 		return assay_error_make(err, 0, "gzip: deflateSetHeader failed");
 	}
 	bound = deflateBound(&zs, len) + 64;
-	image_buf_append(out, NULL, 0);
 	if (out->cap - out->len < bound) {
 		out->data = xrealloc(out->data, out->len + bound);
 		out->cap = out->len + bound;
@@ -96,7 +95,8 @@ int image_read_file(const char *path, struct image_buf *out, assay_error_t *err)
 	char chunk[65536];
 	ssize_t n;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in place of a binary must fail below, not block the build. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return assay_error_make(err, errno, "open `%s`", path);
 	if (fstat(fd, &st) < 0)
