@@ -56,7 +56,7 @@
 	{                                                                                          \
 		.name = "performance.memory." facet, .kind = BENCHMARK_WORKLOAD,                   \
 		.image = "memory",                                                                 \
-		.description = "memory bandwidth: " what " of a 1 KiB block, 8 bytes at a time",   \
+		.description = "memory bandwidth: " what " over a 1 KiB block, 8 bytes each",   \
 		.params = {P_TIME("2", "0.5"),                                                     \
 		           {"memory-block-size", BENCHMARK_PARAM_SIZE, "1K", NULL,                 \
 		            "bytes of the block one event walks"},                                 \
@@ -74,7 +74,7 @@
 #define DISK(facet, what, figs)                                                                    \
 	{                                                                                          \
 		.name = "performance.disk." facet, .kind = BENCHMARK_WORKLOAD, .image = "fileio",  \
-		.description = "file I/O: " what " (prepare, run, cleanup in the scratch dir)",    \
+		.description = "file I/O: " what,    \
 		.params = {P_TIME("2", "0.5"),                                                     \
 		           {"file-num", BENCHMARK_PARAM_INT, "16", NULL, "files"},                 \
 		           {"file-total-size", BENCHMARK_PARAM_SIZE, "256M", "16M",                \
@@ -119,10 +119,10 @@ static const struct benchmark registry[] = {
         .timeout_s = 300,
         .event_s = 0.00075, /* max-prime 20000 on this machine */
     },
-    DISK("rndrd", "random reads", F_READ),
-    DISK("rndwr", "random writes with periodic fsync", F_WRITE),
-    DISK("seqrd", "sequential reads", F_READ),
-    DISK("seqwr", "sequential writes of new files", F_WRITE),
+    DISK("rndrd", "random 16 KiB reads of prepared files", F_READ),
+    DISK("rndwr", "random 16 KiB writes, fsync every 100 requests", F_WRITE),
+    DISK("seqrd", "sequential 16 KiB reads of prepared files", F_READ),
+    DISK("seqwr", "sequential 16 KiB writes creating the files", F_WRITE),
     {
         .name = "performance.memlat",
         .description = "memory latency: dependent loads chasing pointers, per working set",
@@ -130,9 +130,13 @@ static const struct benchmark registry[] = {
         .image = "memlat",
         .params = {{"sizes", BENCHMARK_PARAM_STRING, "16K,256K,4M,64M", "16K,4M",
                     "working-set sizes, one figure each"},
-                   P_TIME("1", "0.2"),
+                   {"size-time", BENCHMARK_PARAM_DOUBLE, "0.3", "0.05", "seconds per size"},
+                   {"line-size", BENCHMARK_PARAM_SIZE, NULL, NULL, "bytes between pointers"},
+                   {"loads", BENCHMARK_PARAM_INT, NULL, NULL, "dependent loads per event"},
                    P_COMMON},
-        .figures = {F_LO("ns_per_load_{bytes}", "sizes[].ns_per_load", "ns")},
+        .figures = {F_LO("ns_per_load_{size}", "sizes[].ns_per_load", "ns")},
+        .est_list = "sizes",
+        .est_item_time = "size-time",
         .timeout_s = 300,
     },
     MEMORY("rndrd", "read", "rnd", "random reads"),
@@ -141,14 +145,21 @@ static const struct benchmark registry[] = {
     MEMORY("seqwr", "write", "seq", "sequential writes"),
     {
         .name = "performance.syscall",
-        .description = "system call cost: ns per call of getppid, clock_gettime, stat, ...",
+        .description = "system call cost: ns per getppid, clock_gettime, open+close, stat, ...",
         .kind = BENCHMARK_WORKLOAD,
         .image = "syscall",
-        .params = {{"ops", BENCHMARK_PARAM_STRING, "getppid,clock_gettime,open,stat,read,mmap",
-                    NULL, "calls to measure"},
-                   P_TIME("1", "0.2"),
+        .params = {{"ops", BENCHMARK_PARAM_FLAGS,
+                    "getppid,clock_gettime,open-close,stat,read,mmap-munmap", NULL,
+                    "calls to measure", "getppid|clock_gettime|open-close|stat|read|mmap-munmap"},
+                   {"op-time", BENCHMARK_PARAM_DOUBLE, "0.3", "0.05", "seconds per call kind"},
+                   {"calls", BENCHMARK_PARAM_INT, NULL, NULL, "calls per event"},
                    P_COMMON},
-        .figures = {F_LO("{op}_ns", "ops[].ns_per_call", "ns")},
+        .figures = {F_LO("ns_per_call_{op}", "ops[].ns_per_call", "ns")},
+        /* Its open/stat/read file goes in the working directory: the scratch dir keeps that
+         * on the same file system for every target. */
+        .scratch = true,
+        .est_list = "ops",
+        .est_item_time = "op-time",
         .timeout_s = 120,
     },
 };
@@ -495,7 +506,38 @@ static char *scalar_text(json_t *v)
 	return NULL;
 }
 
-/* One family: "NAME{KEY}SUFFIX" over the array at the path's part before `[]`. */
+/* A family over an object's members: `{KEY}` is the member's name. */
+static int object_family(const struct benchmark *b, const struct benchmark_figure *f,
+                         json_t *object, const char *rest, json_t *figures, assay_error_t *err)
+{
+	const char *open = strchr(f->name, '{'), *close = strchr(open, '}'), *member;
+	json_t *elem;
+	size_t found = 0;
+
+	json_object_foreach(object, member, elem)
+	{
+		json_t *v = *rest ? benchmarks_json_path(elem, rest) : elem;
+		char *name;
+
+		if (json_is_null(v))
+			continue;
+		if (!json_is_number(v))
+			return assay_error_make(
+			    err, 0, "%s: figure `%s`: member `%s` has no number at `%s`", b->name,
+			    f->name, member, rest);
+		name = xasprintf("%.*s%s%s", (int)(open - f->name), f->name, member, close + 1);
+		json_object_set_new(figures, name, json_real(json_number_value(v)));
+		free(name);
+		found++;
+	}
+	if (found == 0)
+		return assay_error_make(err, 0,
+		                        "%s: figure `%s`: no values in the workload's output",
+		                        b->name, f->name);
+	return 0;
+}
+
+/* One family: "NAME{KEY}SUFFIX" over the array (or object) at the path's part before `[]`. */
 static int family_figures(const struct benchmark *b, const struct benchmark_figure *f,
                           json_t *workload, json_t *figures, assay_error_t *err)
 {
@@ -518,12 +560,17 @@ static int family_figures(const struct benchmark *b, const struct benchmark_figu
 	if (*rest == '.')
 		rest++;
 	array = benchmarks_json_path(workload, array_path);
+	if (json_is_object(array))
+		return object_family(b, f, array, rest, figures, err);
 	json_array_foreach(array, i, elem)
 	{
 		cleanup_free char *id = scalar_text(json_object_get(elem, key));
 		char *name;
 		json_t *v = *rest ? benchmarks_json_path(elem, rest) : elem;
 
+		/* null: the workload had no time left for this element. */
+		if (json_is_null(v))
+			continue;
 		if (id == NULL || !json_is_number(v))
 			return assay_error_make(err, 0,
 			                        "%s: figure `%s`: element %zu of `%s` lacks a "

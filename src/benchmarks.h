@@ -54,9 +54,11 @@ struct benchmark_param {
 
 struct benchmark_figure {
 	/* Figure name in results ("events_per_sec"). A family of figures, one per element of an
-	 * array, has a name with `{KEY}` and a path with `[]`: "ns_per_load_{bytes}" with
+	 * array, has a name with `{KEY}` and a path with `[]`: "ns_per_load_{size}" with
 	 * "sizes[].ns_per_load" gives ns_per_load_16384, ns_per_load_65536, ... from
-	 * {"sizes": [{"bytes": 16384, "ns_per_load": 1.2}, ...]}. */
+	 * {"sizes": [{"size": 16384, "ns_per_load": 1.2}, ...]}. Over an object, `{KEY}` is each
+	 * member's name ("ns_per_call_{op}", "ops[].ns_per_call" → ns_per_call_getppid). Elements
+	 * whose value is null are left out. */
 	const char *name;
 	/* Where it is in the workload's JSON: object keys separated by dots, a number for an array
 	 * index, `[key=value]` for the first array element whose `key` equals value (compared
@@ -74,8 +76,11 @@ struct benchmark {
 	struct benchmark_param params[BENCHMARK_MAX_PARAMS];    /* until name == NULL */
 	const char *fixed[BENCHMARK_MAX_FIXED];                 /* fixed args, until NULL */
 	struct benchmark_figure figures[BENCHMARK_MAX_FIGURES]; /* until name == NULL */
-	bool scratch;       /* needs a writable scratch dir as its working directory (fileio) */
-	double event_s;     /* rough seconds per event, for estimates of runs bounded by `events` */
+	bool scratch;   /* needs a writable scratch dir as its working directory (fileio) */
+	double event_s; /* rough seconds per event, for estimates of runs bounded by `events` */
+	/* For estimates of workloads that measure each item of a list for a fixed time (memlat:
+	 * `sizes` × `size-time`): the list parameter and the per-item seconds parameter. */
+	const char *est_list, *est_item_time;
 	unsigned timeout_s; /* default per-run timeout */
 };
 

@@ -809,6 +809,16 @@ static double param_num(const struct suite_bench *b, const char *name)
 	return d;
 }
 
+static double list_len(const struct suite_bench *b, const char *name)
+{
+	const char *v = json_string_value(json_object_get(b->params, name));
+	double n = v && *v ? 1 : 0;
+
+	for (; v && *v; v++)
+		n += *v == ',';
+	return n;
+}
+
 /* Seconds a launch costs on top of the work, by runtime (measured by hand here, see
  * DESIGN.md "CRI on this machine"); unknown runtimes are taken as runc-like. */
 static double launch_s(const struct suite_target *t)
@@ -835,6 +845,9 @@ double suite_estimate_s(const struct suite *s)
 		double time = param_num(sb, "time"), work;
 
 		work = time > 0 ? time : param_num(sb, "events") * sb->def->event_s;
+		if (sb->def->est_list)
+			work +=
+			    list_len(sb, sb->def->est_list) * param_num(sb, sb->def->est_item_time);
 		work += param_num(sb, "warmup-time");
 		if (sb->def->scratch) /* prepare: write the files at ~500 MiB/s */
 			work += param_num(sb, "file-total-size") / (500.0 * 1024 * 1024);
