@@ -855,8 +855,12 @@ static void *worker(void *arg)
 	}
 	if (rc > 0)
 		rc = 0;
-	if (rc == 0 && w->thread_done)
-		rc = w->thread_done(t);
+	if (w->thread_done) {
+		/* Also after a failure: thread_done releases what thread_init took. */
+		int r2 = w->thread_done(t);
+		if (rc == 0)
+			rc = r2;
+	}
 	if (rc < 0) {
 		t->status = rc;
 		stop_all();
@@ -959,8 +963,12 @@ static int run_threads(uint64_t seed, uint64_t *total_ns)
 		t->rng[1] = splitmix64(&x);
 	}
 	for (int i = 0; i < H.nthreads; i++) {
-		if (H.w->thread_init && (rc = H.w->thread_init(&H.threads[i])) < 0)
+		if (H.w->thread_init && (rc = H.w->thread_init(&H.threads[i])) < 0) {
+			/* The failed one cleaned up after itself; the others had no run. */
+			for (int k = 0; k < i && H.w->thread_done; k++)
+				H.w->thread_done(&H.threads[k]);
 			goto out;
+		}
 	}
 
 	H.measure_start = warmup_ns ? UINT64_MAX : wl_now_ns();
@@ -1004,6 +1012,8 @@ static int run_threads(uint64_t seed, uint64_t *total_ns)
 		}
 		wait_until(next_report < deadline ? next_report : deadline);
 	}
+	for (int i = started; i < H.nthreads && H.w->thread_done; i++)
+		H.w->thread_done(&H.threads[i]);
 	for (int i = 0; i < started; i++) {
 		pthread_join(tids[i], NULL);
 		if (H.threads[i].status < 0 && rc == 0)

@@ -14,7 +14,11 @@
  *       ops.next(t)                    untimed: build the next request; 1 = no more work
  *       ops.event(t)                   timed (CLOCK_MONOTONIC): one event
  *     or, instead of next/event, ops.run(t): the workload's own loop (see below)
- *   per thread: ops.thread_done(t)     inside the total time (e.g. fsync at end)
+ *   per thread: ops.thread_done(t)     inside the total time (e.g. fsync at end); runs for
+ *                                      every thread whose thread_init succeeded, also after
+ *                                      a failure or a signal (its result is then ignored;
+ *                                      wl_stop_requested() tells a signal); a thread_init
+ *                                      that fails cleans up after itself
  *   clock stops; ops.report_text() or ops.report_json() with the merged wl_result
  *   ops.done()                         always, on every exit path after init succeeded
  *
