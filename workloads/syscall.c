@@ -45,6 +45,8 @@ struct syscall_thread {
 	char buf[4096];
 };
 
+static void syscall_done(void);
+
 static bool needs_file(void)
 {
 	return ops_mask & ((1u << OP_OPEN) | (1u << OP_STAT) | (1u << OP_READ));
@@ -72,9 +74,13 @@ static int syscall_init(void)
 	file_created = true;
 	memset(block, 'a', sizeof(block));
 	n = write(file_fd, block, sizeof(block));
-	if (n != (ssize_t)sizeof(block))
-		return n < 0 ? wl_error_errno("writing %s", path)
-		             : wl_error("writing %s: short write", path);
+	if (n != (ssize_t)sizeof(block)) {
+		/* done() only runs after a successful init: remove the file here. */
+		int rc = n < 0 ? wl_error_errno("writing %s", path)
+		               : wl_error("writing %s: short write (disk full?)", path);
+		syscall_done();
+		return rc;
+	}
 	return 0;
 }
 
