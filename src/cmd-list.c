@@ -67,7 +67,7 @@ int cmd_list(int argc, char **argv, assay_error_t *err)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+lh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lh", options, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			lng = true;

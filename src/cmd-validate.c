@@ -79,7 +79,7 @@ int cmd_validate(int argc, char **argv, assay_error_t *err)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vh", options, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = true;
