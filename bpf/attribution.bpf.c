@@ -24,14 +24,14 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct attr_task);
-} tasks SEC(".maps");
+} attr_tasks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, ATTR_NR_SLOTS);
 	__type(key, __u32);
 	__type(value, struct attr_stats);
-} stats SEC(".maps");
+} attr_stats SEC(".maps");
 
 /* Executable inode → role (or ATTR_EXE_RUNSC), filled by user space from the host's binaries. */
 struct {
@@ -39,17 +39,17 @@ struct {
 	__uint(max_entries, 256);
 	__type(key, struct attr_exe_key);
 	__type(value, __u32);
-} exes SEC(".maps");
+} attr_exes SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
-} events SEC(".maps");
+} attr_events SEC(".maps");
 
 /* Out-of-range roles (user space bugs) fail the array lookup. */
 static __always_inline struct attr_stats *slot(__u32 i)
 {
-	return bpf_map_lookup_elem(&stats, &i);
+	return bpf_map_lookup_elem(&attr_stats, &i);
 }
 
 static __always_inline __u32 log2_u64(__u64 v)
@@ -94,13 +94,13 @@ static __always_inline void count_syscall(struct attr_task *t, __u64 nr)
 }
 
 SEC("tp_btf/sys_enter")
-int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+int BPF_PROG(attr_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct attr_task *t;
 	__u64 now;
 
-	t = bpf_task_storage_get(&tasks, task, 0, 0);
+	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
 	if (!t)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -112,14 +112,14 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 }
 
 SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+int BPF_PROG(attr_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct attr_stats *s;
 	struct attr_task *t;
 	__u64 now;
 
-	t = bpf_task_storage_get(&tasks, task, 0, 0);
+	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
 	if (!t)
 		return 0;
 	if (!(t->flags & (ATTR_TASK_IN_SYS | ATTR_TASK_FORK_RET))) {
@@ -144,14 +144,14 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
              unsigned int prev_state)
 {
 	struct attr_stats *s;
 	struct attr_task *t;
 	__u64 delta, flt;
 
-	t = bpf_task_storage_get(&tasks, prev, 0, 0);
+	t = bpf_task_storage_get(&attr_tasks, prev, 0, 0);
 	if (t && !(t->flags & ATTR_TASK_NO_BASE)) {
 		delta = prev->se.sum_exec_runtime - t->run_base;
 		flt = prev->min_flt + prev->maj_flt - t->flt_base;
@@ -168,11 +168,11 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 		}
 	}
 
-	t = bpf_task_storage_get(&tasks, next, 0, 0);
+	t = bpf_task_storage_get(&attr_tasks, next, 0, 0);
 	if (!t && (next->flags & PF_KTHREAD) && next->pid) {
 		/* Kernel threads are classified lazily, at their first switch-in (pid 0 is idle).
 		 */
-		t = bpf_task_storage_get(&tasks, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		t = bpf_task_storage_get(&attr_tasks, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (t)
 			t->role = ATTR_ROLE_KERNEL;
 	}
@@ -193,7 +193,7 @@ static __always_inline void emit(__u32 type, struct task_struct *task, __u32 rol
 
 	if (!emit_events)
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(&attr_events, sizeof(*e), 0);
 	if (!e)
 		return;
 	e->type = type;
@@ -203,27 +203,30 @@ static __always_inline void emit(__u32 type, struct task_struct *task, __u32 rol
 	e->old_role = old_role;
 	e->pad = 0;
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), task->comm);
-	if (file)
+	e->file[0] = 0;
+	e->arg0[0] = 0;
+	if (file) {
 		bpf_probe_read_kernel_str(e->file, sizeof(e->file), file);
-	else
-		e->file[0] = 0;
+		bpf_probe_read_user_str(e->arg0, sizeof(e->arg0),
+		                        (void *)BPF_CORE_READ(task, mm, arg_start));
+	}
 	bpf_ringbuf_submit(e, 0);
 }
 
 SEC("tp_btf/sched_process_fork")
-int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+int BPF_PROG(attr_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct attr_task *pt, *ct;
 	__u32 role;
 
-	pt = bpf_task_storage_get(&tasks, parent, 0, 0);
+	pt = bpf_task_storage_get(&attr_tasks, parent, 0, 0);
 	if (!pt)
 		return 0;
 	role = pt->role;
 	/* The ptrace platform's stubs are processes the Sentry forks (threads stay Sentry). */
 	if (role == ATTR_ROLE_SENTRY && child->pid == child->tgid)
 		role = ATTR_ROLE_STUB;
-	ct = bpf_task_storage_get(&tasks, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	ct = bpf_task_storage_get(&attr_tasks, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!ct)
 		return 0;
 	ct->role = role;
@@ -235,21 +238,26 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-/* "runsc-sandbox" → Sentry, "runsc-gofer" → Gofer, anything else is the runsc CLI. */
-static __always_inline __u32 runsc_role(struct task_struct *task)
+/* "runsc-sandbox" → Sentry, "runsc-gofer" → Gofer. Other re-execs of runsc by the sandbox's own
+ * processes (the Sentry runs helpers as /proc/self/exe) stay in the sandbox; the rest is the
+ * runsc CLI. */
+static __always_inline __u32 runsc_role(struct task_struct *task, __u32 old)
 {
 	char arg0[16] = {};
 	unsigned long p;
 
 	p = BPF_CORE_READ(task, mm, arg_start);
-	if (bpf_probe_read_user_str(arg0, sizeof(arg0), (void *)p) < 0)
-		return ATTR_ROLE_OCI_RUNTIME;
-	if (arg0[0] != 'r' || arg0[1] != 'u' || arg0[2] != 'n' || arg0[3] != 's' ||
-	    arg0[4] != 'c' || arg0[5] != '-')
-		return ATTR_ROLE_OCI_RUNTIME;
-	if (arg0[6] == 's' && arg0[7] == 'a' && arg0[8] == 'n' && arg0[9] == 'd')
+	if (bpf_probe_read_user_str(arg0, sizeof(arg0), (void *)p) > 0 && arg0[0] == 'r' &&
+	    arg0[1] == 'u' && arg0[2] == 'n' && arg0[3] == 's' && arg0[4] == 'c' &&
+	    arg0[5] == '-') {
+		if (arg0[6] == 's' && arg0[7] == 'a' && arg0[8] == 'n' && arg0[9] == 'd')
+			return ATTR_ROLE_SENTRY;
+		if (arg0[6] == 'g' && arg0[7] == 'o' && arg0[8] == 'f')
+			return ATTR_ROLE_GOFER;
+	}
+	if (old == ATTR_ROLE_SENTRY || old == ATTR_ROLE_STUB)
 		return ATTR_ROLE_SENTRY;
-	if (arg0[6] == 'g' && arg0[7] == 'o' && arg0[8] == 'f')
+	if (old == ATTR_ROLE_GOFER)
 		return ATTR_ROLE_GOFER;
 	return ATTR_ROLE_OCI_RUNTIME;
 }
@@ -278,7 +286,7 @@ static __always_inline __u32 container_role(struct linux_binprm *bprm)
 }
 
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+int BPF_PROG(attr_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct attr_exe_key key = {};
 	struct attr_task *t;
@@ -287,14 +295,14 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	key.dev = BPF_CORE_READ(bprm, file, f_inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(bprm, file, f_inode, i_ino);
 	/* A scalar, not the pointer: clang would OR two pointers, which the verifier refuses. */
-	known = bpf_map_lookup_elem(&exes, &key);
+	known = bpf_map_lookup_elem(&attr_exes, &key);
 	kr = known ? *known : ATTR_NR_ROLES;
-	t = bpf_task_storage_get(&tasks, task, 0, 0);
+	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
 	if (!t && kr == ATTR_NR_ROLES)
 		return 0;
 	old = t ? t->role : ATTR_NR_ROLES;
 	if (kr != ATTR_NR_ROLES) {
-		role = kr == ATTR_EXE_RUNSC ? runsc_role(task) : kr;
+		role = kr == ATTR_EXE_RUNSC ? runsc_role(task, old) : kr;
 	} else {
 		switch (old) {
 		case ATTR_ROLE_OCI_RUNTIME:
@@ -313,7 +321,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 		}
 	}
 	if (!t) {
-		t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		t = bpf_task_storage_get(&attr_tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!t)
 			return 0;
 		/* Already on CPU: count from now on. */

@@ -35,11 +35,12 @@ enum attr_role {
 #define ATTR_LAT_BUCKETS 32  /* log2 of the syscall's latency in ns: [2^i, 2^(i+1)) */
 
 /* attr_task.flags */
-#define ATTR_TASK_LINEAGE  0x1 /* descends from a root user space marked */
-#define ATTR_TASK_IN_SYS   0x2 /* between sys_enter and sys_exit */
-#define ATTR_TASK_FORK_RET 0x4 /* a new child: its first sys_exit returns from clone, not counted  \
-	                        */
-#define ATTR_TASK_NO_BASE 0x8  /* seeded from user space: run_base unknown until next switch-in */
+#define ATTR_TASK_LINEAGE 0x1 /* descends from a root user space marked */
+#define ATTR_TASK_IN_SYS  0x2 /* between sys_enter and sys_exit */
+#define ATTR_TASK_FORK_RET                                                                         \
+	0x4                   /* a new child: its first sys_exit returns from clone, not counted   \
+	                       */
+#define ATTR_TASK_NO_BASE 0x8 /* seeded from user space: run_base unknown until next switch-in */
 
 /* Per-task state, in task storage (freed with the task). */
 struct attr_task {
@@ -85,6 +86,7 @@ struct attr_event {
 	__u32 pad;
 	char comm[16];
 	char file[64];
+	char arg0[32]; /* exec: argv[0] of the new program */
 };
 
 #endif

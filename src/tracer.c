@@ -131,7 +131,7 @@ int tracer_add_exe(struct tracer *t, const char *path, unsigned int role, assay_
 		return assay_error_usage(err, "tracer: no role %u for `%s`", role, path);
 	if (exe_key(path, &key) < 0)
 		return assay_error_make(err, errno, "tracer: stat `%s`", path);
-	if (bpf_map__update_elem(t->skel->maps.exes, &key, sizeof(key), &role, sizeof(role),
+	if (bpf_map__update_elem(t->skel->maps.attr_exes, &key, sizeof(key), &role, sizeof(role),
 	                         BPF_ANY) < 0)
 		return assay_error_make(err, errno, "tracer: add `%s` to the exe table", path);
 	return 0;
@@ -171,7 +171,8 @@ static int set_task(struct tracer *t, pid_t tid, unsigned int role, bool lineage
 		return -1;
 	if (lineage)
 		v.flags |= ATTR_TASK_LINEAGE;
-	return bpf_map__update_elem(t->skel->maps.tasks, &fd, sizeof(fd), &v, sizeof(v), flags);
+	return bpf_map__update_elem(t->skel->maps.attr_tasks, &fd, sizeof(fd), &v, sizeof(v),
+	                            flags);
 }
 
 int tracer_set_task(struct tracer *t, pid_t tid, unsigned int role, bool lineage,
@@ -264,8 +265,8 @@ static int seed_running(struct tracer *t, assay_error_t *err)
 		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 		if (exe_key(path, &key) < 0)
 			continue; /* kernel thread, or gone */
-		if (bpf_map__lookup_elem(t->skel->maps.exes, &key, sizeof(key), &role, sizeof(role),
-		                         0) < 0)
+		if (bpf_map__lookup_elem(t->skel->maps.attr_exes, &key, sizeof(key), &role,
+		                         sizeof(role), 0) < 0)
 			continue;
 		if (role == ATTR_EXE_RUNSC)
 			role = runsc_role(pid);
@@ -284,9 +285,10 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e) || t->events_out == NULL)
 		return 0;
 	if (e->type == ATTR_EV_EXEC)
-		fprintf(t->events_out, "exec %d/%d %s → %s (%.16s, %.64s)\n", (int)e->tgid,
+		fprintf(t->events_out,
+		        "exec %d/%d %s -> %s (comm %.16s, file %.64s, argv0 %.32s)\n", (int)e->tgid,
 		        (int)e->pid, e->old_role < ATTR_NR_ROLES ? role_names[e->old_role] : "-",
-		        tracer_role_name(e->role), e->comm, e->file);
+		        tracer_role_name(e->role), e->comm, e->file, e->arg0);
 	else if (e->type == ATTR_EV_STUB)
 		fprintf(t->events_out, "stub %d forked by the Sentry\n", (int)e->pid);
 	return 0;
@@ -337,7 +339,7 @@ int tracer_open(const struct tracer_options *opts, struct tracer **out, assay_er
 		goto fail;
 	}
 	if (opts && opts->events) {
-		t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, t, NULL);
+		t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.attr_events), on_event, t, NULL);
 		if (t->rb == NULL) {
 			ret = bpf_error(err, errno, "tracer: open the event ring buffer");
 			goto fail;
@@ -372,7 +374,7 @@ int tracer_snapshot(struct tracer *t, struct tracer_stats *out, assay_error_t *e
 	for (__u32 i = 0; i < ATTR_NR_SLOTS; i++) {
 		__u64 *sum = (__u64 *)&out->slot[i];
 
-		if (bpf_map__lookup_elem(t->skel->maps.stats, &i, sizeof(i), t->percpu,
+		if (bpf_map__lookup_elem(t->skel->maps.attr_stats, &i, sizeof(i), t->percpu,
 		                         (size_t)t->ncpus * sizeof(struct attr_stats), 0) < 0)
 			return assay_error_make(err, errno, "tracer: read stats slot %u", i);
 		for (int c = 0; c < t->ncpus; c++) {

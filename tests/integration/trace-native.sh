@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# collector trace on native commands: syscall counts, CPU attribution, lineage through forks and
+# detached children, coverage against rusage, exit status, signals, and that no BPF object
+# survives the collector (normal exit, SIGTERM, SIGKILL).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/tap.sh
+. tests/integration/trace-lib.bash
+trace_need_bpf
+for b in syscall cpu; do
+	[[ -x build/bin/$b ]] || { echo "Bail out! build/bin/$b not built"; exit 1; }
+done
+
+tmp=$(mktemp -d /tmp/assay-trace-native.XXXXXX)
+bg=()
+cleanup() {
+	for p in "${bg[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- getppid: N calls on workload --------------------------------------------------------------
+mark=$(trace_prog_mark)
+$COLLECTOR trace --json -o "$tmp/r.json" -- build/bin/syscall --ops=getppid --calls=1000 \
+	--events=300 --json=on >"$tmp/w.json"
+ok $? "trace of syscall --ops=getppid exits 0"
+# The workload makes one untimed batch (calls_per_event) before it counts: the tracer sees both.
+want=$(jv "$tmp/w.json" '.ops.getppid.calls + .calls_per_event')
+got=$(jv "$tmp/r.json" '.roles.workload.syscalls.getppid // 0')
+diag "workload getppid: traced $got, workload reports $want"
+holds "$want >= 301000 && $got >= $want * 0.99 && $got <= $want * 1.01"
+ok $? "workload shows the workload's getppid calls within 1% ($got vs $want)"
+share=$(jv "$tmp/r.json" '.roles.workload.cpu_ns / ([.roles | to_entries[] | select(.key != "kernel") | .value.cpu_ns] | add)')
+holds "$share >= 0.9"
+ok $? "workload has most of the run's CPU (share $share)"
+sys=$(jv "$tmp/r.json" .roles.workload.sys_ns)
+cpu=$(jv "$tmp/r.json" .roles.workload.cpu_ns)
+holds "$sys > 0 && $sys <= $cpu"
+ok $? "getppid loop: 0 < system time ($sys) <= on-CPU time ($cpu)"
+cov=$(jv "$tmp/r.json" .coverage)
+holds "$cov >= 0.95 && $cov <= 1.05"
+ok $? "coverage against rusage within [0.95, 1.05] ($cov)"
+total=$(jv "$tmp/r.json" .roles.workload.syscalls.total)
+lat=$(jv "$tmp/r.json" '.roles.workload.syscall_latency_log2_ns | add')
+holds "$lat >= $want && $lat <= $total"
+ok $? "latency histogram holds every completed syscall ($lat of $total)"
+trace_check_clean "$mark" "after a traced run"
+
+# --- CPU-bound: workload >= 95 % ---------------------------------------------------------------
+mark=$(trace_prog_mark)
+$COLLECTOR trace --json -o "$tmp/c.json" -- build/bin/cpu --cpu-max-prime=20000 --events=300 \
+	>/dev/null
+ok $? "trace of cpu exits 0"
+share=$(jv "$tmp/c.json" '.roles.workload.cpu_ns / ([.roles | to_entries[] | select(.key != "kernel") | .value.cpu_ns] | add)')
+cpu=$(jv "$tmp/c.json" .roles.workload.cpu_ns)
+diag "cpu workload: $cpu ns, share $share, wall $(jv "$tmp/c.json" .wall_ns) ns"
+holds "$share >= 0.95 && $cpu >= 100000000"
+ok $? "CPU-bound run: workload >= 95% of the run's CPU ($share) and >= 100 ms"
+ufrac=$(jv "$tmp/c.json" '.roles.workload.user_ns / .roles.workload.cpu_ns')
+holds "$ufrac >= 0.95"
+ok $? "CPU-bound run is user time ($ufrac)"
+trace_check_clean "$mark" "after the CPU run"
+
+# --- lineage: forks, and a child that detaches (reparented to the collector) --------------------
+$COLLECTOR trace --json -o "$tmp/f.json" -- sh -c '
+	build/bin/syscall --ops=getppid --calls=1000 --events=100 --json=on >'"$tmp"'/f1.json &
+	build/bin/syscall --ops=getppid --calls=1000 --events=100 --json=on >'"$tmp"'/f2.json
+	setsid build/bin/cpu --cpu-max-prime=20000 --events=100 >/dev/null 2>&1 &
+	wait' >/dev/null
+ok $? "trace of a shell with children exits 0"
+want=0
+for f in f1 f2; do want=$((want + $(jv "$tmp/$f.json" '.ops.getppid.calls + .calls_per_event'))); done
+got=$(jv "$tmp/f.json" '.roles.workload.syscalls.getppid // 0')
+holds "$got >= $want * 0.99 && $got <= $want * 1.01"
+ok $? "children's getppid land on workload ($got vs $want)"
+cov=$(jv "$tmp/f.json" .coverage)
+holds "$cov >= 0.95 && $cov <= 1.05"
+ok $? "coverage with a detached child within [0.95, 1.05] ($cov)"
+is_unreaped=$(jv "$tmp/f.json" .unreaped)
+ok $((is_unreaped != 0)) "the detached child was waited for (unreaped $is_unreaped)"
+
+# --- exit status, usage, table -------------------------------------------------------------------
+$COLLECTOR trace -- sh -c 'exit 3' >/dev/null
+ok $(($? != 3)) "exit status of the command is passed on"
+$COLLECTOR trace >/dev/null 2>&1
+ok $(($? != 2)) "no command: usage error (2)"
+$COLLECTOR trace --role=nosuch:/bin/true -- true >/dev/null 2>&1
+ok $(($? != 2)) "unknown role: usage error (2)"
+out=$($COLLECTOR trace -- build/bin/syscall --ops=getppid --calls=100 --events=10)
+grep -q '^workload .* getppid:' <<<"$out" && grep -q 'coverage' <<<"$out"
+ok $? "table output lists workload with its getppid calls and the coverage"
+$COLLECTOR trace --events -- /bin/true 2>"$tmp/ev" >/dev/null
+grep -q '^exec .* -> workload (comm true' "$tmp/ev"
+ok $? "--events reports the exec and its role"
+
+# --- signals: SIGTERM forwarded, SIGKILL leaves no BPF behind -----------------------------------
+mark=$(trace_prog_mark)
+$COLLECTOR trace -- sleep 30 >/dev/null &
+cpid=$!
+bg+=("$cpid")
+for ((i = 0; i < 50; i++)); do
+	child=$(pgrep -P "$cpid" -x sleep) && break
+	sleep 0.1
+done
+kill -TERM "$cpid"
+wait "$cpid"
+rc=$?
+ok $((rc != 143)) "SIGTERM: collector exits 143 (got $rc)"
+sleep 0.2
+! kill -0 "$child" 2>/dev/null
+ok $? "SIGTERM reached the traced command"
+trace_check_clean "$mark" "after SIGTERM"
+
+mark=$(trace_prog_mark)
+$COLLECTOR trace -- sleep 30 >/dev/null &
+cpid=$!
+bg+=("$cpid")
+child=
+for ((i = 0; i < 50; i++)); do
+	child=$(pgrep -P "$cpid" -x sleep) && break
+	sleep 0.1
+done
+[[ -n $child ]] && bg+=("$child")
+n=$(bpftool -j prog list | jq --argjson m "$mark" '[.[] | select(.id > $m and (.name | startswith("attr_")))] | length')
+ok $((n < 5)) "while tracing, our 5 programs are loaded ($n)"
+kill -KILL "$cpid"
+wait "$cpid" 2>/dev/null
+trace_check_clean "$mark" "after SIGKILL of the collector"
+n=$(bpftool -j link list | jq --argjson m "$mark" '[.[] | select(.prog_id > $m)] | length')
+ok $((n != 0)) "after SIGKILL no BPF link of ours is left ($n)"
+[[ -n $child ]] && kill -KILL "$child" 2>/dev/null
+
+done_testing
