@@ -1,6 +1,7 @@
 /* The run engine behind `collector run`: suite → plan → targets → runs → results, with a
  * teardown that also runs after errors and stop signals. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,14 +203,14 @@ static void report_cell(struct engine *e, size_t ti, size_t bi)
 
 	if (e->opts->verbosity < 0)
 		return;
-	json_object_foreach(summary, fig, st)
-	{
+	/* the registry's first figure is the benchmark's headline */
+	fig = e->suite->benches[bi].def->figures[0].name;
+	st = fig ? json_object_get(summary, fig) : NULL;
+	if (st)
 		snprintf(figure, sizeof(figure), "  %s median %.6g %s (n=%lld)", fig,
 		         json_real_value(json_object_get(st, "median")),
 		         json_string_value(json_object_get(st, "unit")) ?: "",
 		         json_integer_value(json_object_get(st, "n")));
-		break;
-	}
 	clear_progress(e);
 	fprintf(stderr, "%-7s %-22s %-26s%s%s%s\n", status ? status : "?",
 	        e->suite->targets[ti].name, e->suite->benches[bi].def->name, figure,
@@ -502,6 +503,13 @@ static int prepare_targets(struct engine *e, assay_error_t *err)
 			if (m)
 				json_object_set_new(info, t->name, m);
 		}
+		if (t->ops->kind == TARGET_CRI) {
+			json_t *versions = json_object_get(
+			    json_object_get(results_root(e->results), "meta"), "versions");
+
+			json_object_set_new(versions, "cri_daemon",
+			                    json_string_take(t->ops->version(t)));
+		}
 	}
 	return 0;
 }
@@ -511,6 +519,8 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	struct engine e = {.opts = opts};
 	cleanup_free struct suite_step *plan = NULL;
 	size_t n_plan = 0, n_globs = 0;
+	cleanup_free char *bin_dir = NULL;
+	cleanup_free char *image_dir = NULL;
 	json_t *meta = NULL;
 	int ret = -1, sig;
 
@@ -534,13 +544,16 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	if (make_dirs(&e, err) < 0)
 		goto out;
 
+	/* absolute: workloads run with the scratch dir as their working directory */
+	bin_dir = realpath(opts->bin_dir ? opts->bin_dir : "build/bin", NULL);
+	image_dir = realpath(opts->image_dir ? opts->image_dir : "build/images", NULL);
 	{
 		struct target_config cfg = {
 		    .run_dir = e.run_dir,
 		    .run_id = e.run_id,
 		    .suite = e.suite->name,
-		    .bin_dir = opts->bin_dir ? opts->bin_dir : "build/bin",
-		    .image_dir = opts->image_dir ? opts->image_dir : "build/images",
+		    .bin_dir = bin_dir ? bin_dir : "build/bin",
+		    .image_dir = image_dir ? image_dir : "build/images",
 		    .scratch_dir = e.scratch_dir,
 		    .endpoint = opts->endpoint,
 		    .tracing = opts->observer != NULL,
@@ -602,10 +615,10 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 
 	sig = signals_pending();
 	if (sig) {
-		cleanup_free char *why = xasprintf("interrupted by %s", strsignal(sig));
+		cleanup_free char *why = xasprintf("interrupted by SIG%s", sigabbrev_np(sig));
 
 		if (opts->verbosity >= 0)
-			fprintf(stderr, "%s: stopping, cleaning up\n", strsignal(sig));
+			fprintf(stderr, "SIG%s: stopping, cleaning up\n", sigabbrev_np(sig));
 		for (size_t ti = 0; ti < e.suite->n_targets; ti++)
 			for (size_t bi = 0; bi < e.suite->n_benches; bi++) {
 				struct cell_state *c = cell_of(&e, ti, bi);

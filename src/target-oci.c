@@ -7,6 +7,7 @@
  * beyond runc's default three. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +33,14 @@ struct oci_priv {
 	size_t n_images;
 	char *current_id; /* container being run, for on_stop */
 };
+
+static json_t *json_string_take_(char *s)
+{
+	json_t *j = json_string(s);
+
+	free(s);
+	return j;
+}
 
 static bool is_runsc(const struct target *t)
 {
@@ -367,7 +376,8 @@ static int oci_prepare(struct target *t, char *const *images, char **reason, ass
 
 		if (ret < 0)
 			return ret;
-		if (res.failure) {
+		/* --version prints no JSON: only whether it ran counts */
+		if (res.exit_status != 0 || res.timed_out || res.interrupted) {
 			cleanup_free char *errf = xasprintf("%s/%d.err", t->dir, t->seq);
 			cleanup_free char *last = target_last_line(errf);
 
@@ -390,6 +400,17 @@ static int oci_run(struct target *t, const struct target_run_spec *spec,
 static char *oci_version(struct target *t)
 {
 	return target_tool_version(t->runtime);
+}
+
+static json_t *oci_meta(struct target *t)
+{
+	return json_pack("{s:s, s:o, s:s, s:s}", "runtime", t->runtime, "version",
+	                 json_string_take_(target_tool_version(t->runtime)), "sandbox_mode",
+	                 is_runsc(t) ? "one sandbox per container (runsc run)"
+	                             : "one container, own pid/ipc/uts/mount namespaces",
+	                 "network",
+	                 is_runsc(t) ? "host network namespace, runsc --network=none"
+	                             : "host network namespace");
 }
 
 static void oci_cleanup(struct target *t)
@@ -440,5 +461,6 @@ const struct target_ops target_oci_ops = {
     .prepare = oci_prepare,
     .run = oci_run,
     .version = oci_version,
+    .meta = oci_meta,
     .cleanup = oci_cleanup,
 };
