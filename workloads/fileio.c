@@ -459,6 +459,12 @@ static int parse_options(void)
 	if (fio.dir == NULL || *fio.dir == '\0')
 		fio.dir = ".";
 	fio.nthreads = (int)wl_opt_int("threads");
+	/* Validating threads stay off each other's blocks, which needs a free one for each. */
+	if (fio.validate && fio.nthreads > 1 &&
+	    (uint64_t)fio.nfiles * fio.blocks_per_file <= (uint64_t)fio.nthreads)
+		return wl_usage_error("--validate=on with --threads=%d needs more blocks than "
+		                      "threads (%" PRIu64 " blocks of --file-block-size)",
+		                      fio.nthreads, (uint64_t)fio.nfiles * fio.blocks_per_file);
 	return 0;
 }
 

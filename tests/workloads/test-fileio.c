@@ -456,6 +456,9 @@ static void test_errors(void)
 	             "--file-num=8", "--file-total-size=4", NULL);
 	expect_usage("unaligned direct", "--file-extra-flags=direct", "--file-test-mode=rndrd",
 	             "--file-extra-flags=direct", "--file-block-size=1000", NULL);
+	expect_usage("validating threads without a block each", "--threads=2",
+	             "--file-test-mode=rndwr", "--validate=on", "--threads=2", "--file-num=1",
+	             "--file-total-size=16K", NULL);
 	expect_usage("bad phase", "--phase", "--file-test-mode=rndrd", "--phase=later", NULL);
 	is_int(count_entries(dir), 0, "usage errors create nothing");
 
