@@ -39,6 +39,7 @@ struct memlat_size {
 struct memlat_thread {
 	struct memlat_size per_size[MAX_SIZES];
 };
+static struct memlat_thread *per_thread;
 
 /* Parses "4K,64M" into sizes[]; a usage error names --sizes and what it accepts. */
 int memlat_parse_sizes(const char *text, uint64_t *out, int max, size_t line);
@@ -88,15 +89,17 @@ static int memlat_init(void)
 		return n;
 	nsizes = n;
 	loads_per_event = ((uint64_t)wl_opt_int("loads") + UNROLL - 1) / UNROLL * UNROLL;
+	/* Here rather than in thread_init: the report reads it after the threads are done. */
+	per_thread = calloc((size_t)wl_opt_int("threads"), sizeof(*per_thread));
+	if (!per_thread)
+		return wl_error("allocating thread state: out of memory");
 	size_time_ns = (uint64_t)(wl_opt_double("size-time") * 1e9);
 	return 0;
 }
 
 static int memlat_thread_init(struct wl_thread *t)
 {
-	t->priv = calloc(1, sizeof(struct memlat_thread));
-	if (!t->priv)
-		return wl_error("allocating thread state: out of memory");
+	t->priv = &per_thread[t->id];
 	return 0;
 }
 
@@ -226,14 +229,10 @@ static void memlat_report_json(struct wl_json *j, const struct wl_result *r)
 	wl_json_end_array(j);
 }
 
-static int memlat_thread_done(struct wl_thread *t)
-{
-	(void)t;
-	return 0;
-}
-
 static void memlat_done(void)
 {
+	free(per_thread);
+	per_thread = NULL;
 }
 
 const struct wl_workload memlat_workload = {
@@ -244,7 +243,6 @@ const struct wl_workload memlat_workload = {
     .init = memlat_init,
     .thread_init = memlat_thread_init,
     .run = memlat_run,
-    .thread_done = memlat_thread_done,
     .report_text = memlat_report_text,
     .report_json = memlat_report_json,
     .done = memlat_done,

@@ -44,6 +44,7 @@ struct syscall_thread {
 	uint64_t calls[NOPS], ns[NOPS];
 	char buf[4096];
 };
+static struct syscall_thread *per_thread;
 
 static void syscall_done(void);
 
@@ -65,17 +66,24 @@ static int syscall_init(void)
 	op_time_ns = (uint64_t)(wl_opt_double("op-time") * 1e9);
 	file_created = false;
 	file_fd = -1;
+	/* Here rather than in thread_init: the report reads it after the threads are done. */
+	per_thread = calloc((size_t)wl_opt_int("threads"), sizeof(*per_thread));
+	if (!per_thread)
+		return wl_error("allocating thread state: out of memory");
 	if (!needs_file())
 		return 0;
+	/* done() only runs after a successful init: the failures below call it themselves. */
 	snprintf(path, sizeof(path), "%s/assay-syscall.%d", wl_opt_str("dir"), (int)getpid());
 	file_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (file_fd < 0)
-		return wl_error_errno("creating %s", path);
+	if (file_fd < 0) {
+		int rc = wl_error_errno("creating %s", path);
+		syscall_done();
+		return rc;
+	}
 	file_created = true;
 	memset(block, 'a', sizeof(block));
 	n = write(file_fd, block, sizeof(block));
 	if (n != (ssize_t)sizeof(block)) {
-		/* done() only runs after a successful init: remove the file here. */
 		int rc = n < 0 ? wl_error_errno("writing %s", path)
 		               : wl_error("writing %s: short write (disk full?)", path);
 		syscall_done();
@@ -86,9 +94,7 @@ static int syscall_init(void)
 
 static int syscall_thread_init(struct wl_thread *t)
 {
-	t->priv = calloc(1, sizeof(struct syscall_thread));
-	if (!t->priv)
-		return wl_error("allocating thread state: out of memory");
+	t->priv = &per_thread[t->id];
 	return 0;
 }
 
@@ -218,6 +224,8 @@ static void syscall_report_json(struct wl_json *j, const struct wl_result *r)
 
 static void syscall_done(void)
 {
+	free(per_thread);
+	per_thread = NULL;
 	if (file_fd >= 0)
 		close(file_fd);
 	file_fd = -1;
