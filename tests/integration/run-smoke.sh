@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# `collector run -s suites/smoke.yaml` end to end, against the real embedded containerd, runc and
+# runsc: every target that can run here gives an ok cell with the workload's figures for every
+# benchmark, crun's cells are skipped with crun's own reason on a cgroup v1 hybrid host, and the
+# run leaves nothing behind (processes, mounts, directories, cgroups).
+set -u
+. tests/tap.sh
+. tests/integration/run-common.bash
+run_need
+
+tmp=$(mktemp -d /tmp/assay-test-run-smoke.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/results
+
+start=$SECONDS
+$COLLECTOR run -s suites/smoke.yaml -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+diag "collector run exited $rc after $((SECONDS - start)) s"
+sed 's/^/# /' "$tmp/stderr"
+ok $((rc == 0 ? 0 : 1)) "run exits 0 (every run that could run succeeded)"
+res=$out/results.json
+check "results.json is valid JSON" jq -e '.meta and .cells' "$res"
+[[ $(cat "$tmp/stdout") == "$out" ]]; ok $? "stdout names the results directory"
+id=$(jq -r .meta.run_id "$res")
+diag "run id $id"
+
+benches=$(jq -r '[.cells[].benchmark] | unique | .[]' "$res")
+for t in native oci/runc oci/runsc cri/containerd/runc cri/containerd/runsc; do
+	for b in $benches; do
+		st=$(cell_status "$res" "$t" "$b")
+		[[ $st == ok ]]; ok $? "$t $b: ok (got ${st:-nothing}: $(jq -r --arg t "$t" --arg b "$b" '.cells[] | select(.target == $t and .benchmark == $b) | .reason // ""' "$res"))"
+		# the workload's figures, each a number, in the measured run
+		jq -e --arg t "$t" --arg b "$b" '.cells[] | select(.target == $t and .benchmark == $b)
+			| .runs[0].figures | length > 0 and all(.[]; type == "number")' "$res" >/dev/null
+		ok $? "$t $b: run has the workload's figures"
+	done
+	# how long each phase took is recorded
+	jq -e --arg t "$t" '[.cells[] | select(.target == $t) | .runs[0].phases[].ns] | all(. > 0)' "$res" >/dev/null
+	ok $? "$t: phase timings recorded"
+done
+# the CRI targets time every CRI call
+want='["RunPodSandbox","CreateContainer","StartContainer","run","StopContainer","RemoveContainer","StopPodSandbox","RemovePodSandbox"]'
+for t in cri/containerd/runc cri/containerd/runsc; do
+	jq -e --arg t "$t" --argjson w "$want" '[.cells[] | select(.target == $t) | .runs[0].phases | map(.name) == $w] | all' "$res" >/dev/null
+	ok $? "$t: phases are the CRI calls in order"
+done
+# runsc is much slower per syscall than runc (gVisor's ptrace platform): a figure that could not
+# come out the same if the target were not really used
+nr=$(jq -r '.cells[] | select(.target == "oci/runc" and .benchmark == "performance.syscall") | .runs[0].figures | to_entries[] | select(.key | test("getppid")) | .value' "$res" | head -1)
+ns=$(jq -r '.cells[] | select(.target == "oci/runsc" and .benchmark == "performance.syscall") | .runs[0].figures | to_entries[] | select(.key | test("getppid")) | .value' "$res" | head -1)
+diag "getppid: oci/runc $nr, oci/runsc $ns"
+awk -v a="$nr" -v b="$ns" 'BEGIN { exit !(a > 0 && b > 5 * a) }'; ok $? "oci/runsc getppid costs > 5x oci/runc's"
+
+if grep -q ' - cgroup2 ' /proc/self/mountinfo && [[ -d /sys/fs/cgroup/cpu ]]; then
+	for t in oci/crun cri/containerd/crun; do
+		st=$(cell_status "$res" "$t" performance.cpu.time)
+		reason=$(jq -r --arg t "$t" '.cells[] | select(.target == $t) | .reason' "$res" | head -1)
+		[[ $st == skipped && $reason == *hybrid* ]]; ok $? "$t skipped on this hybrid host: $reason"
+	done
+else
+	skip "crun is only refused on cgroup v1 hybrid hosts"
+	skip "crun is only refused on cgroup v1 hybrid hosts"
+fi
+jq -e '.meta.versions.cri_daemon | test("containerd")' "$res" >/dev/null; ok $? "meta has the CRI daemon's version"
+jq -e '.meta.target_info["cri/containerd/runsc"].sandbox_mode | length > 0' "$res" >/dev/null
+ok $? "meta says how runsc sandboxes are shared"
+[[ -s $out/summary.tsv ]]; ok $? "summary.tsv written"
+
+left=$(run_leftovers "$id"); ok $? "nothing left behind${left:+: $left}"
+done_testing

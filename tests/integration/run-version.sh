@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# `collector version`: assay's version, the embedded containerd's name and version as its CRI
+# reports them, each OCI runtime's --version line (or "not installed"), and nothing left behind.
+# Also the usage errors of `run` (exit 2, one line naming the problem).
+set -u
+. tests/tap.sh
+. tests/integration/run-common.bash
+run_need
+
+out=$($COLLECTOR version 2>&1); rc=$?
+echo "$out" | sed 's/^/# /'
+ok $((rc == 0 ? 0 : 1)) "version exits 0 (got $rc)"
+want_assay="assay $(git describe --tags --always --dirty 2>/dev/null || cat VERSION)"
+[[ $(sed -n 1p <<<"$out") == "$want_assay" ]]; ok $? "line 1 is '$want_assay'"
+[[ $(sed -n 2p <<<"$out") =~ ^cri:\ containerd\ v?1\.[0-9]+\.[0-9]+.*\(embedded\)$ ]]
+ok $? "line 2 is the embedded containerd's CRI Version"
+for rt in runc runsc crun; do
+	line=$(grep "^$rt: " <<<"$out")
+	if command -v "$rt" >/dev/null; then
+		want="$rt: $("$rt" --version | head -1)"
+	else
+		want="$rt: not installed"
+	fi
+	[[ $line == "$want" ]]; ok $? "'$want'"
+done
+[[ $(wc -l <<<"$out") == 5 ]]; ok $? "five lines"
+left=$(run_procs 'version-[0-9]+'; ls -d /run/assay/version-* 2>/dev/null)
+[[ -z $left ]]; ok $? "no daemon or directory left${left:+: $left}"
+
+# usage errors of run: exit 2 and a message
+usage() { # expected-substring args...
+	local want=$1; shift
+	local msg rc
+	msg=$($COLLECTOR run "$@" 2>&1 >/dev/null); rc=$?
+	[[ $rc == 2 && $msg == *"$want"* ]]; ok $? "run $*: exit 2, '$want' (got $rc: $msg)"
+}
+usage "unknown option" --bogus
+usage "--runs" --runs 0
+usage "unknown target" --targets nonsense -s suites/smoke.yaml
+usage "nothing-matches" --benchmarks 'nothing-matches*' -s suites/smoke.yaml
+usage "no-such.yaml" -s /nonexistent/no-such.yaml
+$COLLECTOR run --help | grep -q -- "--quick"; ok $? "run --help documents --quick"
+done_testing
