@@ -25,6 +25,7 @@ struct cri_client;
 #define CRI_CODE_OK                0
 #define CRI_CODE_DEADLINE_EXCEEDED 4
 #define CRI_CODE_NOT_FOUND         5
+#define CRI_CODE_UNIMPLEMENTED     12
 #define CRI_CODE_UNAVAILABLE       14
 
 /* Connects to a CRI endpoint "unix:///path/to.sock" (a bare absolute path is accepted too).

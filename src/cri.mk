@@ -39,6 +39,6 @@ $(B)/tests/cri-drive: $(B)/obj/tests/cri/cri-drive.o $(B)/libassay.a
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(ASSAY_LIBS)
 
 ALL += $(B)/libexec/assay-runsc
-# test-build: (once the driver lands)
+test-build: $(B)/tests/cri-drive $(B)/libexec/assay-runsc images
 .PHONY: cri
 cri: $(B)/libassay.a $(B)/libexec/assay-runsc $(B)/tests/cri-drive

@@ -1,0 +1,250 @@
+/* Drives the embedded containerd through the CRI for tests/integration/cri-lifecycle.sh, printing
+ * TAP: start the daemon, import an image, then per handler RunPodSandbox → CreateContainer →
+ * StartContainer → wait (ContainerStatus) → JSON from the CRI log → Stop/Remove, each call timed;
+ * finally daemon_stop. The last line before the plan is "# run-dir PATH" for the caller's
+ * leftover checks.
+ *
+ *   cri-drive -p PAUSE.tar -P PAUSE_REF -i IMAGE.tar -I IMAGE_REF [-a ADAPTER] [-H h1,h2]
+ *             [--hold] [-- ARGS...]
+ *
+ * --hold: start one long container (ARGS) under the first handler and wait for it until a
+ * SIGINT/SIGTERM arrives; then tear down and exit 128+signal, the collector's way. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cri.h"
+#include "daemon.h"
+#include "tap.h"
+#include "util.h"
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void fail_diag(assay_error_t *err)
+{
+	char *t = assay_error_text(*err);
+
+	diag("error: %s", t ? t : "(none)");
+	free(t);
+	assay_error_release(err);
+}
+
+#define TIMED(what, call)                                                                          \
+	({                                                                                         \
+		int r_ = (call);                                                                   \
+		ok(r_ == 0, "%s: %s (%.1f ms)", handler, what, cri_last_call_ns(c) / 1e6);         \
+		if (r_ < 0)                                                                        \
+			fail_diag(&err);                                                           \
+		r_;                                                                                \
+	})
+
+static void lifecycle(struct daemon *d, const char *handler, const char *image, char **args,
+                      bool hold)
+{
+	struct cri_client *c = daemon_client(d);
+	const struct daemon_handler *h = daemon_handler(d, handler);
+	assay_error_t err = NULL;
+	cleanup_free char *uid = xasprintf("cri-drive-%d-%s", (int)getpid(), handler);
+	cleanup_free char *pod_name = xasprintf("cri-drive-%s", handler);
+	cleanup_free char *logdir = xasprintf("%s/logs/%s", daemon_run_dir(d), handler);
+	cleanup_free char *pod_id = NULL, *ctr_id = NULL, *out = NULL;
+	const char *labels[] = {"assay.test", "cri-drive", "assay.handler", handler, NULL};
+	struct cri_pod_spec pod = {
+	    .name = pod_name,
+	    .uid = uid,
+	    .namespace_ = "assay",
+	    .log_directory = logdir,
+	    .labels = labels,
+	    .host_network = true,
+	};
+	struct cri_container_spec ctr = {
+	    .name = "workload",
+	    .image = image,
+	    .args = (const char *const *)args,
+	    .log_path = "workload/0.log",
+	    .labels = labels,
+	    .host_network = true,
+	};
+	struct cri_container_status st = {0};
+	char **ids = NULL;
+	double ms[4];
+	json_t *j;
+
+	if (h == NULL) {
+		ok(0, "%s: handler configured", handler);
+		return;
+	}
+	diag("%s: %s, %s, binary %s", handler, h->runtime_type, h->sandbox_mode,
+	     h->binary ? h->binary : "(none)");
+	if (TIMED("RunPodSandbox", cri_run_pod(c, &pod, handler, &pod_id, &err)) < 0)
+		return;
+	ms[0] = cri_last_call_ns(c) / 1e6;
+	if (TIMED("CreateContainer", cri_create_container(c, pod_id, &ctr, &pod, &ctr_id, &err)) <
+	    0)
+		goto pod;
+	ms[1] = cri_last_call_ns(c) / 1e6;
+	if (TIMED("StartContainer", cri_start_container(c, ctr_id, &err)) < 0)
+		goto container;
+	ms[2] = cri_last_call_ns(c) / 1e6;
+
+	{
+		uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC);
+		int r = cri_wait_exit(c, ctr_id, 10, hold ? 3600 * 1000 : 120 * 1000, &st, &err);
+
+		if (hold) {
+			ok(r < 0 && got_signal, "%s: held until signal %d", handler,
+			   (int)got_signal);
+			assay_error_release(&err);
+			cri_container_status_release(&st);
+			return; /* daemon_stop removes the pod and its container */
+		}
+		ok(r == 0, "%s: container exited (waited %.1f ms)", handler,
+		   (assay_now_ns(CLOCK_MONOTONIC) - t0) / 1e6);
+		if (r < 0) {
+			fail_diag(&err);
+			goto container;
+		}
+	}
+	is_int(st.exit_code, 0, "%s: exit code 0 (reason %s)", handler, st.reason);
+	ok(st.finished_at >= st.started_at && st.started_at > 0,
+	   "%s: started_at/finished_at ordered (%.1f ms apart)", handler,
+	   (st.finished_at - st.started_at) / 1e6);
+	out = cri_log_read_stdout(st.log_path, &err);
+	ok(out != NULL, "%s: CRI log read (%s)", handler, st.log_path);
+	if (out == NULL)
+		fail_diag(&err);
+	j = out ? json_loads(out, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+	ok(json_is_object(j), "%s: stdout is a JSON object", handler);
+	ok(j && json_integer_value(json_object_get(j, "events")) == 10 &&
+	       json_integer_value(json_object_get(j, "primes")) == 1228,
+	   "%s: workload did its 10 events (1228 primes below 10000)", handler);
+	json_decref(j);
+	if (out && !j)
+		diag("stdout was: %.300s", out);
+
+container:
+	if (TIMED("StopContainer", cri_stop_container(c, ctr_id, 10, &err)) == 0)
+		ms[3] = cri_last_call_ns(c) / 1e6;
+	TIMED("RemoveContainer", cri_remove_container(c, ctr_id, &err));
+pod:
+	TIMED("StopPodSandbox", cri_stop_pod(c, pod_id, &err));
+	TIMED("RemovePodSandbox", cri_remove_pod(c, pod_id, &err));
+	(void)ms;
+	if (cri_list_pods(c, labels, &ids, &err) == 0) {
+		ok(ids[0] == NULL, "%s: ListPodSandbox finds none of ours left", handler);
+		cri_strv_free(ids);
+	} else {
+		ok(0, "%s: ListPodSandbox", handler);
+		fail_diag(&err);
+	}
+	cri_container_status_release(&st);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"hold", no_argument, NULL, 'h'}, {0}};
+	struct daemon_opts opts = {0};
+	const char *image_archive = NULL, *image_ref = NULL;
+	cleanup_free char *handlers = xstrdup("runc,runsc");
+	cleanup_free char *run_dir = NULL;
+	struct sigaction sa = {.sa_handler = on_signal};
+	assay_error_t err = NULL;
+	struct daemon *d = NULL;
+	char **args;
+	bool hold = false, present = false;
+	char *save = NULL, *name = NULL, *version = NULL;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "p:P:i:I:a:H:r:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			opts.pause_archive = optarg;
+			break;
+		case 'P':
+			opts.pause_ref = optarg;
+			break;
+		case 'i':
+			image_archive = optarg;
+			break;
+		case 'I':
+			image_ref = optarg;
+			break;
+		case 'a':
+			opts.runsc_adapter = optarg;
+			break;
+		case 'r':
+			opts.run_dir = optarg;
+			break;
+		case 'H':
+			free(handlers);
+			handlers = xstrdup(optarg);
+			break;
+		case 'h':
+			hold = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (!opts.pause_archive || !opts.pause_ref || !image_archive || !image_ref) {
+		fprintf(stderr, "usage: cri-drive -p PAUSE.tar -P REF -i IMAGE.tar -I REF ...\n");
+		return 2;
+	}
+	args = argv + optind;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (daemon_start(&opts, &d, &err) < 0) {
+		ok(0, "embedded containerd starts");
+		fail_diag(&err);
+		return tap_done();
+	}
+	run_dir = xstrdup(daemon_run_dir(d));
+	ok(1, "embedded containerd starts (pid %d, %s)", (int)daemon_pid(d), daemon_endpoint(d));
+	opt = cri_version(daemon_client(d), &name, &version, &err);
+	ok(opt == 0 && !strcmp(name, "containerd"), "CRI Version: %s %s", name, version);
+	free(name);
+	free(version);
+	ok(daemon_import(d, image_archive, &err) == 0, "import %s", image_archive);
+	if (err)
+		fail_diag(&err);
+	ok(cri_image_status(daemon_client(d), image_ref, &present, NULL, &err) == 0 && present,
+	   "ImageStatus finds %s", image_ref);
+	if (err)
+		fail_diag(&err);
+
+	for (char *h = strtok_r(handlers, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+		lifecycle(d, h, image_ref, args, hold);
+		if (hold || got_signal)
+			break;
+	}
+	if (!hold) {
+		int r = daemon_probe_handler(d, "crun", &err);
+
+		ok(r >= 0, "crun probed: %s", r > 0 ? "works" : "does not work here");
+		if (r == 0)
+			diag("crun: %s", daemon_handler(d, "crun")->reason);
+		if (r < 0)
+			fail_diag(&err);
+	}
+
+	ok(daemon_stop(d, &err) == 0, "daemon_stop");
+	if (err)
+		fail_diag(&err);
+	daemon_free(d);
+	diag("run-dir %s", run_dir);
+	tap_done();
+	if (got_signal)
+		return 128 + got_signal;
+	return tap_failures ? 1 : 0;
+}
