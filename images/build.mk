@@ -9,7 +9,8 @@ IMAGE_NAMES := $(patsubst images/%.image,%,$(IMAGE_DEFS))
 IMAGE_DIR := $(TOP)/images
 IMAGE_TARS := $(IMAGE_NAMES:%=$(IMAGE_DIR)/%.tar)
 IMAGE_BUILDER := $(B)/image-builder
-IMAGE_SOURCE ?= $(shell git config --get remote.origin.url 2>/dev/null)
+# The git remote's URL, without any user:password@ part (it would end up in every image).
+IMAGE_SOURCE ?= $(shell git config --get remote.origin.url 2>/dev/null | sed 's|://[^/@]*@|://|')
 
 IMAGE_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out images/main.c,$(wildcard images/*.c)))
 IMAGE_LIB_OBJS := $(IMAGE_OBJS) $(B)/obj/src/error.o $(B)/obj/src/util.o
