@@ -6,7 +6,7 @@
 # -DWORKLOAD_NO_MAIN (WL_MAIN expands to nothing, so the test calls the workload's functions and
 # wl_main() itself) plus the harness; test-harness*.c gets the harness only. Shell tests
 # tests/workloads/*.sh drive the real static binaries (TAP via tests/tap.sh).
-DEB_PKGS += musl-tools libjansson-dev
+DEB_PKGS += musl-tools libjansson-dev jq procps util-linux
 
 MUSL_CC ?= musl-gcc
 WL_CFLAGS := $(CSTD) -O2 $(WARN) -DASSAY_VERSION='"$(VERSION)"' -I workloads \
