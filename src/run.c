@@ -206,6 +206,21 @@ static void report_cell(struct engine *e, size_t ti, size_t bi)
 	/* the registry's first figure is the benchmark's headline */
 	fig = e->suite->benches[bi].def->figures[0].name;
 	st = fig ? json_object_get(summary, fig) : NULL;
+	if (st == NULL && fig) {
+		/* a family ("ns_per_call_{op}"): its first member */
+		size_t plen = strcspn(fig, "{");
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(summary, k, v)
+		{
+			if (!strncmp(k, fig, plen)) {
+				fig = k;
+				st = v;
+				break;
+			}
+		}
+	}
 	if (st)
 		snprintf(figure, sizeof(figure), "  %s median %.6g %s (n=%lld)", fig,
 		         json_real_value(json_object_get(st, "median")),
@@ -514,6 +529,26 @@ static int prepare_targets(struct engine *e, assay_error_t *err)
 	return 0;
 }
 
+/* A path of the source tree: relative to the working directory when run from the top of the
+ * tree, else next to the collector binary (build/collector → build/REL_TO_EXE). Absolute. */
+static char *tree_path(const char *from_cwd, const char *rel_to_exe)
+{
+	cleanup_free char *exe = realpath("/proc/self/exe", NULL);
+	char *p = realpath(from_cwd, NULL), *slash;
+
+	if (p || exe == NULL)
+		return p ? p : xstrdup(from_cwd);
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	{
+		cleanup_free char *cand = xasprintf("%s/%s", exe, rel_to_exe);
+
+		p = realpath(cand, NULL);
+	}
+	return p ? p : xstrdup(from_cwd);
+}
+
 int run_suite(const struct run_options *opts, assay_error_t *err)
 {
 	struct engine e = {.opts = opts};
@@ -521,11 +556,13 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	size_t n_plan = 0, n_globs = 0;
 	cleanup_free char *bin_dir = NULL;
 	cleanup_free char *image_dir = NULL;
+	cleanup_free char *default_suite = NULL;
 	json_t *meta = NULL;
 	int ret = -1, sig;
 
-	if (suite_load(opts->suite_path ? opts->suite_path : "suites/default.yaml", &e.suite, err) <
-	    0)
+	if (opts->suite_path == NULL)
+		default_suite = tree_path("suites/default.yaml", "../suites/default.yaml");
+	if (suite_load(opts->suite_path ? opts->suite_path : default_suite, &e.suite, err) < 0)
 		return -1;
 	while (opts->benchmark_globs && opts->benchmark_globs[n_globs])
 		n_globs++;
@@ -545,8 +582,9 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 		goto out;
 
 	/* absolute: workloads run with the scratch dir as their working directory */
-	bin_dir = realpath(opts->bin_dir ? opts->bin_dir : "build/bin", NULL);
-	image_dir = realpath(opts->image_dir ? opts->image_dir : "build/images", NULL);
+	bin_dir = opts->bin_dir ? realpath(opts->bin_dir, NULL) : tree_path("build/bin", "bin");
+	image_dir =
+	    opts->image_dir ? realpath(opts->image_dir, NULL) : tree_path("build/images", "images");
 	{
 		struct target_config cfg = {
 		    .run_dir = e.run_dir,

@@ -376,6 +376,11 @@ static int oci_prepare(struct target *t, char *const *images, char **reason, ass
 
 		if (ret < 0)
 			return ret;
+		if (res.interrupted) {
+			*reason = xstrdup("interrupted during set-up");
+			target_result_release(&res);
+			return 1;
+		}
 		/* --version prints no JSON: only whether it ran counts */
 		if (res.exit_status != 0 || res.timed_out || res.interrupted) {
 			cleanup_free char *errf = xasprintf("%s/%d.err", t->dir, t->seq);
