@@ -214,7 +214,10 @@ int image_build(const struct image_def *def, const struct image_params *p, struc
 
 	if (!image_valid_tag(p->version))
 		return assay_error_usage(err, "version `%s` is not a valid image tag", p->version);
-	snprintf(res->ref, sizeof(res->ref), "%s/%s:%s", p->repo, def->name, p->version);
+	if (*p->repo == '\0' || (size_t)snprintf(res->ref, sizeof(res->ref), "%s/%s:%s", p->repo,
+	                                         def->name, p->version) >= sizeof(res->ref))
+		return assay_error_usage(err, "reference `%s/%s:%s` is empty or too long", p->repo,
+		                         def->name, p->version);
 	if (gmtime_r(&epoch, &tm) == NULL)
 		return assay_error_make(err, EOVERFLOW, "timestamp %llu",
 		                        (unsigned long long)p->epoch);
