@@ -113,7 +113,12 @@ mkdir -p "$scratch/big" "$scratch/out3"
 SOURCE_DATE_EPOCH=0 "$BUILDER" -t test -o "$scratch/out3" -b "$scratch/big" images/cpu.image \
 	>/dev/null 2>"$scratch/err" &
 bpid=$!
-sleep 0.3
+# Signal it once its handler is installed (SigCgt has SIGTERM's bit), while it still compresses.
+for _ in $(seq 100); do
+	cgt=$(awk '/^SigCgt:/ {print $2}' "/proc/$bpid/status" 2>/dev/null)
+	[[ -n $cgt ]] && (((16#$cgt >> 14) & 1)) && break
+	sleep 0.02
+done
 kill -TERM "$bpid"
 wait "$bpid"
 rc=$?
