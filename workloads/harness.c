@@ -527,11 +527,16 @@ static void print_option_help(FILE *out, const struct wl_option *o)
 {
 	char left[160];
 
-	snprintf(left, sizeof(left), "--%s=%s", o->name, placeholder(o));
+	if (!strcmp(o->name, "help") || !strcmp(o->name, "version"))
+		snprintf(left, sizeof(left), "--%s", o->name);
+	else
+		snprintf(left, sizeof(left), "--%s=%s", o->name, placeholder(o));
 	fprintf(out, "  %-34s %s", left, o->help ? o->help : "");
 	if (o->type == WL_OPT_FLAGS)
 		fprintf(out, " (from %s)", o->choices);
-	fprintf(out, " [%s]\n", o->def && *o->def ? o->def : "");
+	if (strcmp(o->name, "help") && strcmp(o->name, "version"))
+		fprintf(out, " [%s]", o->def && *o->def ? o->def : "");
+	fputc('\n', out);
 }
 
 static void print_help(FILE *out)
