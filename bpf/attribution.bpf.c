@@ -310,11 +310,11 @@ int BPF_PROG(attr_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 			role = is_memfd(bprm->file) ? old : container_role(bprm);
 			break;
 		case ATTR_ROLE_COLLECTOR:
-			role = ATTR_ROLE_WORKLOAD; /* native targets */
-			break;
 		case ATTR_ROLE_CRI_DAEMON:
 		case ATTR_ROLE_SHIM:
-			role = ATTR_ROLE_OTHER; /* helpers: unpigz, runtime wrappers */
+			/* Helpers (ctr, unpigz, wrappers). Native workloads are in the exe table or
+			 * given their role by the run engine. */
+			role = ATTR_ROLE_OTHER;
 			break;
 		default:
 			role = old;
