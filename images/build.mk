@@ -2,7 +2,7 @@
 # definition images/NAME.image plus its static binary $(BIN)/BINARY into build/images/NAME/ (an
 # OCI image layout) and build/images/NAME.tar (an oci-archive). `make images` prints their sizes.
 # Reference: localhost/assay/NAME:$(VERSION). See docs/images.md.
-DEB_PKGS += libjansson-dev zlib1g-dev libssl-dev skopeo umoci runc containerd
+DEB_PKGS += libjansson-dev zlib1g-dev libssl-dev skopeo umoci runc runsc containerd
 
 IMAGE_DEFS := $(sort $(wildcard images/*.image))
 IMAGE_NAMES := $(patsubst images/%.image,%,$(IMAGE_DEFS))
@@ -22,7 +22,7 @@ $(IMAGE_BUILDER): $(B)/obj/images/main.o $(IMAGE_LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(IMAGE_LDLIBS)
 
-# The images carry $(VERSION) and SOURCE_DATE_EPOCH: rebuild them when either changes.
+# The images carry $(VERSION), SOURCE_DATE_EPOCH and the source URL: rebuild when one changes.
 $(IMAGE_DIR)/.inputs: FORCE-image-inputs
 	$(Q)mkdir -p $(@D)
 	$(Q)echo '$(VERSION) $(SOURCE_DATE_EPOCH) $(IMAGE_SOURCE)' | cmp -s - $@ 2>/dev/null || \
