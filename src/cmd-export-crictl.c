@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "benchmarks.h"
 #include "commands.h"
@@ -41,11 +42,12 @@ static int image_ref(const char *images, const char *name, char **ref, assay_err
 	json_t *index = json_load_file(path, 0, &jerr), *manifest;
 	const char *r;
 
-	if (index == NULL)
+	if (index == NULL && access(path, R_OK) < 0)
 		return assay_error_make(
-		    err, errno == ENOENT ? ENOENT : 0,
-		    "image `%s`: cannot read `%s` (%s); run `make images` first", name, path,
-		    jerr.text);
+		    err, errno, "image `%s`: read `%s` (run `make images` first)", name, path);
+	if (index == NULL)
+		return assay_error_make(err, 0, "image `%s`: %s:%d: %s", name, path, jerr.line,
+		                        jerr.text);
 	manifest = json_array_get(json_object_get(index, "manifests"), 0);
 	r = json_string_value(json_object_get(json_object_get(manifest, "annotations"),
 	                                      "org.opencontainers.image.ref.name"));
