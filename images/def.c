@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "image.h"
 #include "util.h"
 
@@ -112,6 +114,12 @@ static int set_key(struct image_def *def, const char *key, const char *val, int 
 		return assay_error_usage(err, "%s:%d: unknown key `%s`", def->file, line, key);
 	if (*val == '\0')
 		return assay_error_usage(err, "%s:%d: `%s` has no value", def->file, line, key);
+	/* Values end up in JSON strings, which must be UTF-8: refuse here, with the line. */
+	json_t *utf8 = json_string(val);
+	if (utf8 == NULL)
+		return assay_error_usage(err, "%s:%d: `%s` is not valid UTF-8", def->file, line,
+		                         key);
+	json_decref(utf8);
 	if (strs[i] == NULL) {
 		char ***words = !strcmp(key, "cmd") ? &def->cmd : &def->entrypoint;
 

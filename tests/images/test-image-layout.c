@@ -175,6 +175,7 @@ static void test_defs(void)
 	    {"binary x\n", "expected `key = value`"},
 	    {"binary = x\npath = relative\n", "`path` must be an absolute file name"},
 	    {"binary = x\nname = Upper\n", "not a valid reference component"},
+	    {"binary = x\ndescription = caf\xe9\n", ":2: `description` is not valid UTF-8"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		put_str("bad.image", bad[i].text);
