@@ -374,11 +374,10 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 			ret = -1;
 			goto out;
 		}
-		if (e->opts->verbosity > 0 || !e->tty) {
+		if (e->opts->verbosity > 0) {
 			clear_progress(e);
-			if (e->opts->verbosity >= 0)
-				fprintf(stderr, "  failed %s %s %s\n", t->name, b->def->name,
-				        reason);
+			fprintf(stderr, "  run %s %s %d: failed: %s\n", t->name, b->def->name,
+			        spec.run_index, res.failure);
 		}
 	} else if (e->opts->verbosity > 0) {
 		clear_progress(e);

@@ -29,7 +29,7 @@ struct cri_shared {
 	struct daemon *daemon;     /* embedded, or NULL with --endpoint */
 	struct cri_client *client; /* owned by daemon, or ours with --endpoint */
 	char *name, *version;      /* CRI Version */
-	char **imported;           /* image names imported or found present */
+	char **imported;           /* "name", "ref" pairs: imported or found present */
 	size_t n_imported;
 	char *init_error; /* why the daemon could not be reached/started: every CRI target fails */
 };
@@ -105,7 +105,7 @@ static void shared_close(void)
 	} else if (shared.client) {
 		cri_close(shared.client);
 	}
-	for (size_t i = 0; i < shared.n_imported; i++)
+	for (size_t i = 0; i < 2 * shared.n_imported; i++)
 		free(shared.imported[i]);
 	free(shared.imported);
 	free(shared.name);
@@ -142,34 +142,40 @@ static int cri_t_probe(struct target *t, char **reason, assay_error_t *err)
 
 /* Makes one image available on the daemon: imported into the embedded one, or checked on the
  * user's. 1 with *reason when it is missing there. */
-static int ensure_image(struct target *t, const char *name, const char *ref, char **reason,
+static int ensure_image(struct target *t, const char *name, char **ref, char **reason,
                         assay_error_t *err)
 {
 	cleanup_free char *archive = xasprintf("%s/%s.tar", t->cfg.image_dir, name);
 	bool present = false;
 
+	/* the first target's reference wins: `make images` may rewrite index.json meanwhile */
 	for (size_t i = 0; i < shared.n_imported; i++)
-		if (!strcmp(shared.imported[i], name))
+		if (!strcmp(shared.imported[2 * i], name)) {
+			free(*ref);
+			*ref = xstrdup(shared.imported[2 * i + 1]);
 			return 0;
+		}
 	if (shared.daemon) {
 		if (daemon_import(shared.daemon, archive, err) < 0)
 			return assay_error_wrap(err, "import %s", archive);
 	} else {
-		if (cri_image_status(shared.client, ref, &present, NULL, err) < 0)
+		if (cri_image_status(shared.client, *ref, &present, NULL, err) < 0)
 			return -1;
 		if (!present) {
 			*reason = xasprintf(
 			    "image %s is not on %s: import it with `ctr -a %s -n k8s.io images "
 			    "import %s` (after `make images`)",
-			    ref, t->cfg.endpoint,
+			    *ref, t->cfg.endpoint,
 			    strncmp(t->cfg.endpoint, "unix://", 7) ? t->cfg.endpoint
 			                                           : t->cfg.endpoint + 7,
 			    archive);
 			return 1;
 		}
 	}
-	shared.imported = xrealloc(shared.imported, (shared.n_imported + 1) * sizeof(char *));
-	shared.imported[shared.n_imported++] = xstrdup(name);
+	shared.imported = xrealloc(shared.imported, 2 * (shared.n_imported + 1) * sizeof(char *));
+	shared.imported[2 * shared.n_imported] = xstrdup(name);
+	shared.imported[2 * shared.n_imported + 1] = xstrdup(*ref);
+	shared.n_imported++;
 	return 0;
 }
 
@@ -214,7 +220,7 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 		p->refs[2 * i] = xstrdup(images[i]);
 		p->refs[2 * i + 1] = ref;
 		p->n_refs++;
-		ret = ensure_image(t, images[i], ref, reason, err);
+		ret = ensure_image(t, images[i], &p->refs[2 * i + 1], reason, err);
 		if (ret != 0)
 			return ret;
 	}
