@@ -56,7 +56,7 @@
 	{                                                                                          \
 		.name = "performance.memory." facet, .kind = BENCHMARK_WORKLOAD,                   \
 		.image = "memory",                                                                 \
-		.description = "memory bandwidth: " what " over a 1 KiB block, 8 bytes each",   \
+		.description = "memory bandwidth: " what " over a 1 KiB block, 8 bytes each",      \
 		.params = {P_TIME("2", "0.5"),                                                     \
 		           {"memory-block-size", BENCHMARK_PARAM_SIZE, "1K", NULL,                 \
 		            "bytes of the block one event walks"},                                 \
@@ -74,7 +74,7 @@
 #define DISK(facet, what, figs)                                                                    \
 	{                                                                                          \
 		.name = "performance.disk." facet, .kind = BENCHMARK_WORKLOAD, .image = "fileio",  \
-		.description = "file I/O: " what,    \
+		.description = "file I/O: " what,                                                  \
 		.params = {P_TIME("2", "0.5"),                                                     \
 		           {"file-num", BENCHMARK_PARAM_INT, "16", NULL, "files"},                 \
 		           {"file-total-size", BENCHMARK_PARAM_SIZE, "256M", "16M",                \
