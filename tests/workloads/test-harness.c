@@ -421,15 +421,16 @@ static void test_runs(void)
 
 	wl_capture(&c, &fake, "--json", "--time=0.3", "--fake-spin-ns=1000", NULL);
 	tt = wl_json_num(c.json, "total_time_s");
-	ok(tt >= 0.3 && tt < 0.5, "--time=0.3: total time %.3f s", tt);
+	/* Upper bound generous: the machine is shared and the timer thread may wake late. */
+	ok(tt >= 0.3 && tt < 1.0, "--time=0.3: total time %.3f s", tt);
 	wl_capture_free(&c);
 
 	memset(&seen, 0, sizeof(seen));
-	wl_capture(&c, &fake, "--json", "--time=0.2", "--warmup-time=0.2", "--fake-spin-ns=1000",
+	wl_capture(&c, &fake, "--json", "--time=0.2", "--warmup-time=0.6", "--fake-spin-ns=1000",
 	           NULL);
 	tt = wl_json_num(c.json, "total_time_s");
 	ev = wl_json_num(c.json, "events");
-	ok(tt >= 0.2 && tt < 0.35, "--warmup-time is not in the total time (%.3f s)", tt);
+	ok(tt >= 0.2 && tt < 0.7, "--warmup-time=0.6 is not in the total time (%.3f s)", tt);
 	ok(ev > 0 && seen.executed > ev * 1.5,
 	   "warm-up events run but are not counted (%llu run, %.0f counted)",
 	   (unsigned long long)seen.executed, ev);
