@@ -23,6 +23,8 @@
 
 struct tracer {
 	struct attribution *skel;
+	struct tracer_cost cost;
+	bool calibrated;
 	struct ring_buffer *rb;
 	FILE *events_out;
 	int ncpus;
@@ -275,6 +277,22 @@ static unsigned int runsc_role(pid_t pid)
 	return ATTR_ROLE_OCI_RUNTIME;
 }
 
+/* The exe table's role for a running process: ATTR_NR_ROLES when it has none. */
+static unsigned int exe_role(struct tracer *t, pid_t pid)
+{
+	struct attr_exe_key key;
+	char path[64];
+	__u32 role;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (exe_key(path, &key) < 0)
+		return ATTR_NR_ROLES; /* kernel thread, or gone */
+	if (bpf_map__lookup_elem(t->skel->maps.attr_exes, &key, sizeof(key), &role, sizeof(role),
+	                         0) < 0)
+		return ATTR_NR_ROLES;
+	return role == ATTR_EXE_RUNSC ? runsc_role(pid) : role;
+}
+
 /* Tasks that run already: the exe table applies to them as if they had just exec'd. Kernel
  * threads need nothing (the BPF side classifies them at their next switch-in). */
 static int seed_running(struct tracer *t, assay_error_t *err)
@@ -286,25 +304,51 @@ static int seed_running(struct tracer *t, assay_error_t *err)
 		return assay_error_make(err, errno, "tracer: open /proc");
 	while ((de = readdir(d))) {
 		pid_t pid = (pid_t)atoi(de->d_name);
-		struct attr_exe_key key;
-		char path[64];
-		__u32 role;
+		unsigned int role;
 
-		if (pid <= 0)
+		if (pid <= 0 || (role = exe_role(t, pid)) >= ATTR_NR_ROLES)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-		if (exe_key(path, &key) < 0)
-			continue; /* kernel thread, or gone */
-		if (bpf_map__lookup_elem(t->skel->maps.attr_exes, &key, sizeof(key), &role,
-		                         sizeof(role), 0) < 0)
-			continue;
-		if (role == ATTR_EXE_RUNSC)
-			role = runsc_role(pid);
 		/* Best effort: a process that exits meanwhile has nothing left to attribute. */
 		for_each_thread(t, pid, role, false, BPF_NOEXIST);
 	}
 	closedir(d);
 	return 0;
+}
+
+int tracer_adopt(struct tracer *t, pid_t pid, unsigned int fallback, assay_error_t *err)
+{
+	unsigned int role = exe_role(t, pid);
+
+	return tracer_set_process(t, pid, role < ATTR_NR_ROLES ? role : fallback, true, err);
+}
+
+const struct tracer_cost *tracer_cost(const struct tracer *t)
+{
+	return t->calibrated ? &t->cost : NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median over rounds of a getppid loop: the null syscall, so the difference is the tracer. */
+static double getppid_ns(void)
+{
+	enum { ROUNDS = 7, CALLS = 20000 };
+	double v[ROUNDS];
+
+	for (int r = 0; r < ROUNDS; r++) {
+		uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC);
+
+		for (int i = 0; i < CALLS; i++)
+			syscall(SYS_getppid);
+		v[r] = (double)(assay_now_ns(CLOCK_MONOTONIC) - t0) / CALLS;
+	}
+	qsort(v, ROUNDS, sizeof(v[0]), cmp_double);
+	return v[ROUNDS / 2];
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -348,6 +392,8 @@ int tracer_open(const struct tracer_options *opts, struct tracer **out, assay_er
 		return assay_error_make(err, -ncpus, "tracer: count possible CPUs");
 	t = xcalloc(1, sizeof(*t));
 	t->ncpus = ncpus;
+	if (opts && opts->calibrate)
+		t->cost.base_ns = getppid_ns();
 	t->percpu = xcalloc((size_t)t->ncpus, sizeof(struct attr_stats));
 	t->skel = attribution__open();
 	if (t->skel == NULL) {
@@ -375,6 +421,17 @@ int tracer_open(const struct tracer_options *opts, struct tracer **out, assay_er
 			goto fail;
 		}
 	}
+	if (opts && opts->calibrate) {
+		/* This thread has no task storage yet (no exec since attach, not seeded). */
+		t->cost.untracked_ns = getppid_ns();
+		if (tracer_set_task(t, (pid_t)syscall(SYS_gettid), ATTR_ROLE_COLLECTOR, false,
+		                    err) < 0) {
+			ret = -1;
+			goto fail;
+		}
+		t->cost.tracked_ns = getppid_ns();
+		t->calibrated = true;
+	}
 	if (seed_running(t, err) < 0) {
 		ret = -1;
 		goto fail;
@@ -400,6 +457,12 @@ int tracer_snapshot(struct tracer *t, struct tracer_stats *out, assay_error_t *e
 {
 	const size_t words = sizeof(struct attr_stats) / sizeof(__u64);
 
+	/* Sleep briefly so that the calling thread is switched out and its running slice lands
+	 * on this side of the snapshot, as the cgroup counters it is compared with would have it.
+	 */
+	struct timespec ts = {0, 1000};
+
+	nanosleep(&ts, NULL);
 	memset(out, 0, sizeof(*out));
 	for (__u32 i = 0; i < ATTR_NR_SLOTS; i++) {
 		__u64 *sum = (__u64 *)&out->slot[i];

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include <linux/types.h> /* attribution.h uses __u32/__u64 */
+
 #include "attribution.h"
 #include "error.h"
 
@@ -23,7 +25,16 @@ struct tracer_stats {
 };
 
 struct tracer_options {
-	bool events; /* exec and stub events, printed by tracer_poll_events */
+	bool events;    /* exec and stub events, printed by tracer_poll_events */
+	bool calibrate; /* measure the tracer's cost per syscall while opening (~0.1 s) */
+};
+
+/* ns per getppid() of the calling thread (medians): before the programs are attached, attached
+ * but the thread untracked, and tracked. */
+struct tracer_cost {
+	double base_ns;
+	double untracked_ns;
+	double tracked_ns;
 };
 
 /* Loads, fills the exe table from the host's container binaries (containerd, shims, runc, crun,
@@ -39,6 +50,12 @@ int tracer_set_task(struct tracer *t, pid_t tid, unsigned int role, bool lineage
 /* Same for every thread of process `pid`. */
 int tracer_set_process(struct tracer *t, pid_t pid, unsigned int role, bool lineage,
                        assay_error_t *err);
+
+/* Process `pid` joins the lineage: its threads keep the role the exe table gives them (runsc by
+ * argv[0]), else get `fallback`. */
+int tracer_adopt(struct tracer *t, pid_t pid, unsigned int fallback, assay_error_t *err);
+/* NULL unless opened with calibrate. */
+const struct tracer_cost *tracer_cost(const struct tracer *t);
 
 int tracer_snapshot(struct tracer *t, struct tracer_stats *out, assay_error_t *err);
 /* out = after - before (out may alias either). */
@@ -66,5 +83,11 @@ int tracer_role_from_name(const char *name);
 const char *tracer_syscall_name(unsigned int nr);
 /* Number of a syscall name, -1 when unknown. */
 int tracer_syscall_nr(const char *name);
+
+/* The run engine's observer (src/run.h) backed by a tracer: per-phase snapshots, `attribution`
+ * in every run record, coverage against cpuacct. trace_observer_free tears everything down. */
+struct run_observer;
+int trace_observer_new(struct run_observer **out, assay_error_t *err);
+void trace_observer_free(struct run_observer *o);
 
 #endif
