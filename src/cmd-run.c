@@ -8,6 +8,7 @@
 #include "cri.h"
 #include "filter.h"
 #include "run.h"
+#include "tracer.h"
 #include "util.h"
 
 static void usage(FILE *f)
@@ -139,8 +140,12 @@ int cmd_run(int argc, char **argv, assay_error_t *err)
 	if (benchmarks && filter_split(benchmarks, &globs, &n_globs, err) < 0)
 		return -1;
 	opts.benchmark_globs = globs;
-	/* The tracer's observer plugs in here (opts.observer) when opts.trace is set. */
+	if (opts.trace && trace_observer_new(&opts.observer, err) < 0) {
+		filter_free(globs);
+		return -1;
+	}
 	ret = run_suite(&opts, err);
+	trace_observer_free(opts.observer);
 	filter_free(globs);
 	return ret;
 }
