@@ -215,11 +215,15 @@ static void real_workloads(void)
 {
 	size_t n;
 	const struct benchmark *all = benchmarks_all(&n);
-	char tmpl[] = "/tmp/assay-test-benchmarks-XXXXXX";
+	char tmpl[] = "/tmp/assay-test-benchmarks-XXXXXX", cwd[4096];
 	char *dir;
 
 	if (access("build/bin/cpu", X_OK) != 0) {
 		skip("workloads not built (build/bin/cpu)");
+		return;
+	}
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		ok(0, "getcwd");
 		return;
 	}
 	dir = mkdtemp(tmpl);
@@ -239,7 +243,7 @@ static void real_workloads(void)
 		if (benchmarks_param(b, "events") && !strcmp(b->image, "cpu"))
 			json_object_set_new(params, "events", json_string("20"));
 		benchmarks_argv(b, params, &argv, &err);
-		cmd = xasprintf("cd %s && %s/build/bin/%s", dir, getenv("PWD"), b->image);
+		cmd = xasprintf("cd %s && %s/build/bin/%s", dir, cwd, b->image);
 		for (char **a = argv; *a; a++) {
 			char *next = xasprintf("%s '%s'", cmd, *a);
 
