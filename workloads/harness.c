@@ -823,6 +823,32 @@ void wl_record(struct wl_thread *t, uint64_t ns)
 		account(t, ns);
 }
 
+int wl_run_for(struct wl_thread *t, uint64_t ns, int (*event)(struct wl_thread *t, void *arg),
+               void *arg, uint64_t *events, uint64_t *sum_ns)
+{
+	const uint64_t end = ns ? wl_now_ns() + ns : UINT64_MAX;
+
+	for (;;) {
+		uint64_t t0, t1;
+		int rc;
+
+		if (!wl_keep_going(t))
+			return 1;
+		t0 = wl_now_ns();
+		rc = event(t, arg);
+		t1 = wl_now_ns();
+		if (rc < 0)
+			return rc;
+		if (wl_measuring()) {
+			account(t, t1 - t0);
+			*events += 1;
+			*sum_ns += t1 - t0;
+		}
+		if (t1 >= end)
+			return 0;
+	}
+}
+
 static void stop_all(void)
 {
 	__atomic_store_n(&H.stop, 1, __ATOMIC_RELAXED);

@@ -188,6 +188,13 @@ WL_INLINE double wl_rand_unit(struct wl_thread *t)
  * loops, e.g. a long prepare, should poll it and return wl_error("interrupted")). */
 bool wl_keep_going(struct wl_thread *t);
 void wl_record(struct wl_thread *t, uint64_t ns);
+/* The usual ops.run loop, for workloads that measure several things in turn (memlat's sizes,
+ * syscall's operations): runs event(t, arg) as timed events for `ns` nanoseconds (0: until the
+ * common limits end the run), recording each; measured (post-warm-up) events are also added to
+ * *events and *sum_ns. Returns the first negative value event() returns, 1 once the common
+ * limits (--time, --events, a signal) have ended the run, 0 when `ns` ran out. */
+int wl_run_for(struct wl_thread *t, uint64_t ns, int (*event)(struct wl_thread *t, void *arg),
+               void *arg, uint64_t *events, uint64_t *sum_ns);
 bool wl_measuring(void);
 bool wl_stop_requested(void);
 

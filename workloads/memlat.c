@@ -135,12 +135,22 @@ static void *chase(void *p, uint64_t loads)
 	return p;
 }
 
+static int chase_event(struct wl_thread *t, void *arg)
+{
+	void **p = arg;
+
+	(void)t;
+	*p = chase(*p, loads_per_event);
+	return 0;
+}
+
+/* <0 on failure, 1 when the run is over, 0 to go on with the next size. */
 static int measure_size(struct wl_thread *t, int s)
 {
 	struct memlat_size *res = &((struct memlat_thread *)t->priv)->per_size[s];
 	size_t n = sizes[s] / line_size;
+	uint64_t events = 0;
 	void *p;
-	uint64_t end;
 	char *buf;
 	int rc;
 
@@ -151,19 +161,8 @@ static int measure_size(struct wl_thread *t, int s)
 	if (rc < 0)
 		goto out;
 	p = chase(buf, (n + UNROLL - 1) / UNROLL * UNROLL);
-	end = wl_now_ns() + size_time_ns;
-	while (wl_keep_going(t)) {
-		uint64_t t0 = wl_now_ns(), t1;
-		p = chase(p, loads_per_event);
-		t1 = wl_now_ns();
-		if (wl_measuring()) {
-			res->loads += loads_per_event;
-			res->ns += t1 - t0;
-		}
-		wl_record(t, t1 - t0);
-		if (t1 >= end)
-			break;
-	}
+	rc = wl_run_for(t, size_time_ns, chase_event, &p, &events, &res->ns);
+	res->loads += events * loads_per_event;
 	sink = p;
 out:
 	munmap(buf, sizes[s]);
@@ -172,14 +171,11 @@ out:
 
 static int memlat_run(struct wl_thread *t)
 {
-	for (int s = 0; s < nsizes; s++) {
-		int rc = measure_size(t, s);
-		if (rc < 0)
-			return rc;
-		if (!wl_keep_going(t))
-			break;
-	}
-	return 0;
+	int rc = 0;
+
+	for (int s = 0; s < nsizes && rc == 0; s++)
+		rc = measure_size(t, s);
+	return rc < 0 ? rc : 0;
 }
 
 static void size_totals(const struct wl_result *r, int s, uint64_t *loads, uint64_t *ns)

@@ -144,36 +144,28 @@ static int batch(int op, uint64_t n, char *buf)
 	return wl_error("unknown operation %d", op);
 }
 
+static int op_event(struct wl_thread *t, void *arg)
+{
+	return batch(*(int *)arg, calls_per_event, ((struct syscall_thread *)t->priv)->buf);
+}
+
 static int syscall_run(struct wl_thread *t)
 {
 	struct syscall_thread *st = t->priv;
+	int rc = 0;
 
-	for (int op = 0; op < NOPS; op++) {
-		uint64_t end;
+	for (int op = 0; op < NOPS && rc == 0; op++) {
+		uint64_t events = 0;
 
 		if (!(ops_mask & (1u << op)))
 			continue;
 		/* One untimed batch: first-touch costs (dentry lookup, page tables) stay out. */
 		if (batch(op, calls_per_event, st->buf) < 0)
 			return -1;
-		end = wl_now_ns() + op_time_ns;
-		while (wl_keep_going(t)) {
-			uint64_t t0 = wl_now_ns(), t1;
-			if (batch(op, calls_per_event, st->buf) < 0)
-				return -1;
-			t1 = wl_now_ns();
-			if (wl_measuring()) {
-				st->calls[op] += calls_per_event;
-				st->ns[op] += t1 - t0;
-			}
-			wl_record(t, t1 - t0);
-			if (t1 >= end)
-				break;
-		}
-		if (!wl_keep_going(t))
-			break;
+		rc = wl_run_for(t, op_time_ns, op_event, &op, &events, &st->ns[op]);
+		st->calls[op] += events * calls_per_event;
 	}
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 static void op_totals(const struct wl_result *r, int op, uint64_t *calls, uint64_t *ns)

@@ -145,6 +145,36 @@ static const struct wl_workload custom = {
     .run = custom_run,
 };
 
+/* Two phases through wl_run_for, as memlat's sizes and syscall's operations. */
+static uint64_t phase_events[2], phase_ns[2];
+static int phase_rc[2];
+
+static int phase_event(struct wl_thread *t, void *arg)
+{
+	uint64_t until = wl_now_ns() + 2000;
+
+	(void)t;
+	(void)arg;
+	while (wl_now_ns() < until)
+		;
+	return 0;
+}
+
+static int phases_run(struct wl_thread *t)
+{
+	phase_rc[0] = wl_run_for(t, 50000000, phase_event, NULL, &phase_events[0], &phase_ns[0]);
+	if (phase_rc[0] != 0)
+		return phase_rc[0] < 0 ? phase_rc[0] : 0;
+	phase_rc[1] = wl_run_for(t, 50000000, phase_event, NULL, &phase_events[1], &phase_ns[1]);
+	return phase_rc[1] < 0 ? phase_rc[1] : 0;
+}
+
+static const struct wl_workload phases = {
+    .name = "phases",
+    .summary = "two timed phases",
+    .run = phases_run,
+};
+
 /* ---- parsers ---------------------------------------------------------------------------- */
 
 static void test_parsers(void)
@@ -486,6 +516,29 @@ static void test_runs(void)
 	ok(c.status == 128 + SIGTERM && c.out[0] == '\0' && seen.dones == 1 &&
 	       seen.thread_dones == 2,
 	   "SIGTERM mid-run: exit 143 after thread_done and done, no JSON (status %d)", c.status);
+	wl_capture_free(&c);
+
+	memset(phase_events, 0, sizeof(phase_events));
+	memset(phase_ns, 0, sizeof(phase_ns));
+	wl_capture(&c, &phases, "--json", "--time=0", NULL);
+	tt = wl_json_num(c.json, "total_time_s");
+	ok(c.status == 0 && phase_rc[0] == 0 && phase_rc[1] == 0 && tt >= 0.1 && tt < 1,
+	   "wl_run_for: two 50 ms phases, %.3f s in all", tt);
+	ok(phase_events[0] > 0 && phase_events[1] > 0 &&
+	       phase_events[0] + phase_events[1] == wl_json_num(c.json, "events") &&
+	       phase_ns[0] + phase_ns[1] == wl_json_num(c.json, "latency_ns.sum"),
+	   "wl_run_for: per-phase events and ns add up to the run's");
+	/* The events' own time: the budget less the gaps between events. */
+	ok(phase_ns[0] >= 40000000 && phase_ns[0] < 100000000,
+	   "wl_run_for: phase 1 ran for its 50 ms budget (%.1f ms in events)", phase_ns[0] / 1e6);
+	wl_capture_free(&c);
+
+	memset(phase_events, 0, sizeof(phase_events));
+	phase_rc[1] = -9;
+	wl_capture(&c, &phases, "--json", "--events=30", NULL);
+	ok(c.status == 0 && phase_rc[0] == 1 && phase_rc[1] == -9 && phase_events[0] == 30 &&
+	       wl_json_num(c.json, "events") == 30,
+	   "wl_run_for: returns 1 when --events ends the run (phase 2 never starts)");
 	wl_capture_free(&c);
 
 	wl_capture(&c, &custom, "--json", "--events=50", "--threads=2", NULL);
