@@ -342,7 +342,8 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 	    .namespace_ = CRI_NAMESPACE,
 	    .log_directory = logdir,
 	    .labels = labels,
-	    .cgroup_parent = cgparent,
+	    /* a real node's daemon may use the systemd cgroup driver: its default then */
+	    .cgroup_parent = shared.daemon ? cgparent : NULL,
 	    .host_network = true,
 	};
 	struct cri_container_spec ctr = {
@@ -378,7 +379,7 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		ret = call_failed(res, "CreateContainer", err);
 		goto guard;
 	}
-	{
+	if (shared.daemon) {
 		cleanup_free char *cg = xasprintf("%s/%s", cgparent, ctr_id);
 
 		run_observer_cgroup(obs, "container", cg);
@@ -443,7 +444,8 @@ guard : {
 		ret = call_failed(res, "RemovePodSandbox", &e2);
 	assay_error_release(&e2);
 }
-	target_cgroup_remove(cgparent);
+	if (shared.daemon)
+		target_cgroup_remove(cgparent);
 out:
 	cri_container_status_release(&st);
 	if (scratch) {
