@@ -19,7 +19,10 @@
  *                                      a failure or a signal (its result is then ignored;
  *                                      wl_stop_requested() tells a signal); a thread_init
  *                                      that fails cleans up after itself
- *   clock stops; ops.report_text() or ops.report_json() with the merged wl_result
+ *   clock stops; ops.report_text() or ops.report_json() with the merged wl_result (only
+ *                                      when the run succeeded and no signal came); they may
+ *                                      read t->priv, so per-thread results must live until
+ *                                      done() (allocate them in init, free them in done)
  *   ops.done()                         always, on every exit path after init succeeded
  *
  * Every callback is optional. Callbacks returning int: 0 success, <0 failure made with
@@ -213,8 +216,8 @@ struct wl_result {
 };
 
 /* Streaming JSON writer for report_json. Inside an object pass the key; inside an array pass
- * key NULL. Doubles print with %.6g-like precision that round-trips the figure we mean
- * (non-finite values print as null). The harness opens the top-level object and closes it. */
+ * key NULL. Doubles print with %.10g (non-finite values print as null). The harness opens the
+ * top-level object and closes it. */
 struct wl_json {
 	FILE *out;
 	int depth;
