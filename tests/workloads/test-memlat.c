@@ -41,6 +41,20 @@ int main(void)
 		   "%s: exit 2 naming --sizes and what it accepts", arg);
 		wl_capture_free(&c);
 	}
+	static const struct {
+		const char *arg, *needle;
+	} bad_opts[] = {
+	    {"--loads=0", "--loads=0: accepted values: an integer from 16 to"},
+	    {"--size-time=0", "--size-time=0: accepted values: a number from 0.001 to 3600"},
+	    {"--line-size=4", "--line-size=4: accepted values: a size in bytes"},
+	    {"--time=-1", "--time=-1: accepted values: a number >= 0"},
+	};
+	for (size_t i = 0; i < sizeof(bad_opts) / sizeof(bad_opts[0]); i++) {
+		wl_capture(&c, &memlat_workload, bad_opts[i].arg, NULL);
+		ok(c.status == 2 && strstr(c.err, bad_opts[i].needle), "%s: exit 2",
+		   bad_opts[i].arg);
+		wl_capture_free(&c);
+	}
 	wl_capture(&c, &memlat_workload, "--line-size=48", NULL);
 	ok(c.status == 2 && strstr(c.err, "--line-size=48: accepted values: a power of two"),
 	   "--line-size=48: exit 2");
