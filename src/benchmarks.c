@@ -102,8 +102,106 @@
 	    F_HI("writes_per_sec", "writes_per_sec", "ops/s"),                                     \
 	    F_HI("fsyncs_per_sec", "fsyncs_per_sec", "ops/s")
 
+/* Issue 6's kinds (src/kinds.h measures them; figures come from the object it returns). */
+#define P_CPU_PRIME(d, q)                                                                          \
+	{                                                                                          \
+		"cpu-max-prime", BENCHMARK_PARAM_INT, d, q,                                        \
+		    "upper limit of the prime search in one event"                                 \
+	}
+#define SCALE(n)                                                                                   \
+	{                                                                                          \
+		.name = "scalability.runtime." #n, .kind = BENCHMARK_SCALABILITY,                  \
+		.image = "pause",                                                                  \
+		.description = "CRI: start " #n " long-running pods; total time, per-pod start "   \
+		               "latency and memory",                                               \
+		.params = {{"pods", BENCHMARK_PARAM_INT, #n, NULL,                                 \
+		            "pods to start (the name's N; smaller only for tests)"},               \
+		           {"mode", BENCHMARK_PARAM_CHOICE, "sequential", NULL,                    \
+		            "one pod after the other, or `clients` CRI clients at once",           \
+		            "sequential|concurrent"},                                              \
+		           {"clients", BENCHMARK_PARAM_INT, "4", NULL,                             \
+		            "parallel CRI clients in concurrent mode"}},                           \
+		.figures = {F_LO("total_s", "total_s", "s"),                                       \
+		            F_LO("start_median_ms", "start_median_ms", "ms"),                      \
+		            F_LO("start_p95_ms", "start_p95_ms", "ms"),                            \
+		            F_LO("start_max_ms", "start_max_ms", "ms"),                            \
+		            F_LO("pss_per_pod_mib", "pss_per_pod_mib", "MiB"),                     \
+		            F_LO("rss_per_pod_mib", "rss_per_pod_mib", "MiB"),                     \
+		            F_LO("destroy_s", "destroy_s", "s")},                                  \
+		.timeout_s = 120 + 5 * (n),                                                        \
+	}
+
 /* Sorted by name (benchmarks_all promises it; a unit test checks it). */
 static const struct benchmark registry[] = {
+    {
+        .name = "limits.cpu.scaling",
+        .description = "CRI: cpu events while the CFS quota rises step by step "
+                       "(UpdateContainerResources)",
+        .kind = BENCHMARK_CPU_SCALING,
+        .image = "cpu",
+        .params = {P_CPU_PRIME("20000", "10000"),
+                   P_EVENTS("2000", "300"),
+                   {"period", BENCHMARK_PARAM_INT, "100000", NULL, "CFS period, us"},
+                   {"start-percent", BENCHMARK_PARAM_DOUBLE, "55", NULL,
+                    "first quota, % of one CPU"},
+                   {"step-percent", BENCHMARK_PARAM_DOUBLE, "5", NULL, "raise per step, %"},
+                   {"end-percent", BENCHMARK_PARAM_DOUBLE, "100", NULL, "last quota, %"},
+                   {"step-time", BENCHMARK_PARAM_DOUBLE, "1", NULL, "seconds per step"}},
+        .figures = {F_LO("total_time_s", "total_time_s", "s"),
+                    F_HI("share_at_{percent}", "steps[].share", "share")},
+        .timeout_s = 600,
+        .event_s = 0.00075,
+    },
+    {
+        .name = "limits.cpu.time",
+        .description = "CRI: cpu events under a CFS hard quota; measured CPU share checked",
+        .kind = BENCHMARK_CPU_LIMIT,
+        .image = "cpu",
+        .params = {P_CPU_PRIME("20000", "10000"),
+                   P_EVENTS("400", "50"),
+                   {"quota", BENCHMARK_PARAM_INT, "10000", NULL, "CFS quota, us per period"},
+                   {"period", BENCHMARK_PARAM_INT, "100000", NULL, "CFS period, us"},
+                   {"tolerance", BENCHMARK_PARAM_DOUBLE, "10", NULL,
+                    "% of quota/period the measured share may differ by"}},
+        .figures = {F_LO("total_time_s", "total_time_s", "s"), F_LO("share", "share", "share"),
+                    F_LO("share_error_pct", "share_error_pct", "%"),
+                    F_LO("pod_cpu_s", "pod_cpu_s", "s"),
+                    F_LO("sandbox_cpu_in_pod_s", "sandbox_cpu_in_pod_s", "s"),
+                    F_LO("sandbox_cpu_outside_pod_s", "sandbox_cpu_outside_pod_s", "s")},
+        .timeout_s = 900,
+        .event_s = 0.0075, /* 10 % of a CPU */
+    },
+    {
+        .name = "operations.container.lifecycle",
+        .description = "CRI: create, run (to the workload's first instruction) and destroy a "
+                       "long-running container",
+        .kind = BENCHMARK_LIFECYCLE,
+        .image = "pause",
+        .params = {{"stop-timeout", BENCHMARK_PARAM_INT, "10", NULL,
+                    "StopContainer grace period, s (SIGKILL after it)"}},
+        .figures = {F_LO("create_and_run_ms", "create_and_run_ms", "ms"),
+                    F_LO("create_ms", "create_ms", "ms"), F_LO("run_ms", "run_ms", "ms"),
+                    F_LO("destroy_ms", "destroy_ms", "ms"),
+                    F_LO("run_pod_sandbox_ms", "run_pod_sandbox_ms", "ms"),
+                    F_LO("create_container_ms", "create_container_ms", "ms"),
+                    F_LO("start_container_ms", "start_container_ms", "ms"),
+                    F_LO("stop_container_ms", "stop_container_ms", "ms"),
+                    F_LO("remove_container_ms", "remove_container_ms", "ms"),
+                    F_LO("stop_pod_sandbox_ms", "stop_pod_sandbox_ms", "ms"),
+                    F_LO("remove_pod_sandbox_ms", "remove_pod_sandbox_ms", "ms")},
+        .timeout_s = 120,
+    },
+    {
+        .name = "operations.container.startup",
+        .description = "launch to the workload's first instruction and to its exit (cpu, "
+                       "1 event)",
+        .kind = BENCHMARK_STARTUP,
+        .image = "cpu",
+        .params = {P_CPU_PRIME("20000", NULL), P_EVENTS("1", NULL)},
+        .figures = {F_LO("to_exit_ms", "to_exit_ms", "ms"),
+                    F_LO("to_first_instruction_ms", "to_first_instruction_ms", "ms")},
+        .timeout_s = 60,
+    },
     {
         .name = "performance.cpu.time",
         .description = "CPU: time for a fixed number of prime-search events (sysbench cpu)",
@@ -122,6 +220,7 @@ static const struct benchmark registry[] = {
     DISK("rndrd", "random 16 KiB reads of prepared files", F_READ),
     DISK("rndwr", "random 16 KiB writes, fsync every 100 requests", F_WRITE),
     DISK("seqrd", "sequential 16 KiB reads of prepared files", F_READ),
+    DISK("seqrewr", "sequential 16 KiB rewrites of prepared files", F_WRITE),
     DISK("seqwr", "sequential 16 KiB writes creating the files", F_WRITE),
     {
         .name = "performance.memlat",
@@ -137,6 +236,26 @@ static const struct benchmark registry[] = {
         .figures = {F_LO("ns_per_load_{size}", "sizes[].ns_per_load", "ns")},
         .est_list = "sizes",
         .est_item_time = "size-time",
+        .timeout_s = 300,
+    },
+    {
+        .name = "performance.memory.latency",
+        .description = "memory: time and per-event latency to write a fixed total "
+                       "(TouchStone's MemTime, Mem*Latency)",
+        .kind = BENCHMARK_WORKLOAD,
+        .image = "memory",
+        .params = {P_TIME("0", NULL),
+                   {"memory-block-size", BENCHMARK_PARAM_SIZE, "1M", NULL,
+                    "bytes of the block one event walks"},
+                   {"memory-total-size", BENCHMARK_PARAM_SIZE, "100G", "1G",
+                    "bytes to transfer in all"},
+                   P_COMMON},
+        .fixed = {"--memory-oper=write", "--memory-access-mode=seq"},
+        .figures = {F_LO("total_time_s", "total_time_s", "s"),
+                    F_LO("latency_min_ns", "latency_ns.min", "ns"),
+                    F_LO("latency_avg_ns", "latency_ns.avg", "ns"),
+                    F_LO("latency_max_ns", "latency_ns.max", "ns"),
+                    F_HI("mib_per_sec", "mib_per_sec", "MiB/s")},
         .timeout_s = 300,
     },
     MEMORY("rndrd", "read", "rnd", "random reads"),
@@ -162,6 +281,11 @@ static const struct benchmark registry[] = {
         .est_item_time = "op-time",
         .timeout_s = 120,
     },
+    SCALE(10),
+    SCALE(100),
+    SCALE(200),
+    SCALE(5),
+    SCALE(50),
 };
 
 #define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
@@ -217,6 +341,16 @@ const char *benchmarks_kind_name(enum benchmark_kind kind)
 	switch (kind) {
 	case BENCHMARK_WORKLOAD:
 		return "workload";
+	case BENCHMARK_LIFECYCLE:
+		return "lifecycle";
+	case BENCHMARK_STARTUP:
+		return "startup";
+	case BENCHMARK_SCALABILITY:
+		return "scalability";
+	case BENCHMARK_CPU_LIMIT:
+		return "cpu-limit";
+	case BENCHMARK_CPU_SCALING:
+		return "cpu-scaling";
 	}
 	return "unknown";
 }

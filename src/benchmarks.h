@@ -20,8 +20,13 @@
 
 enum benchmark_kind {
 	BENCHMARK_WORKLOAD, /* run the image's binary with args, parse its one-line JSON */
-	/* issue 6 adds e.g. lifecycle, scalability and limits kinds: they still name their
-	 * figures here, the run engine decides how to measure them. */
+	/* Kinds measured by src/ops.c, scale.c, limits.c (src/kinds.h): the engine hands their
+	 * runs to kinds_run; their figures still come from the object it returns. */
+	BENCHMARK_LIFECYCLE,   /* CRI: create, start, first instruction, destroy of one pod */
+	BENCHMARK_STARTUP,     /* any target: launch to first instruction and to exit */
+	BENCHMARK_SCALABILITY, /* CRI: N long-running pods, start latency and footprint */
+	BENCHMARK_CPU_LIMIT,   /* CRI: cpu workload under a CFS quota, share verified */
+	BENCHMARK_CPU_SCALING, /* CRI: quota raised step by step (UpdateContainerResources) */
 };
 
 enum benchmark_better {

@@ -236,6 +236,9 @@ static void real_workloads(void)
 		cleanup_free char *cmd = NULL;
 		FILE *p;
 
+		/* other kinds' figures are measured by the collector (src/kinds.h), not printed */
+		if (b->kind != BENCHMARK_WORKLOAD)
+			continue;
 		/* Tiny runs: enough to produce every figure. */
 		benchmarks_resolve_params(b, NULL, true, &params, &err);
 		if (benchmarks_param(b, "time"))
