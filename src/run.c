@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "benchmarks.h"
+#include "kinds.h"
 #include "results.h"
 #include "run.h"
 #include "suite.h"
@@ -307,7 +308,10 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 
 	progress(e, st);
 	observer_failed = run_observer_run_begin(e->opts->observer, &info) < 0;
-	ret = t->ops->run(t, &spec, e->opts->observer, &res, err);
+	/* operations, scalability and limits measure more than one workload run (kinds.h) */
+	ret = b->def->kind == BENCHMARK_WORKLOAD
+	          ? t->ops->run(t, &spec, e->opts->observer, &res, err)
+	          : kinds_run(t, b->def, b->params, &spec, e->opts->observer, &res, err);
 	benchmarks_argv_free(argv);
 	if (ret < 0) {
 		/* the target itself broke: its remaining cells cannot run */
@@ -626,10 +630,13 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 			                     b->params, &c->index, err) < 0)
 				goto out;
 			if (b->def->kind != BENCHMARK_WORKLOAD) {
+				cleanup_free char *why = NULL;
+
+				if (kinds_supported(b->def, e.targets[ti], &why))
+					continue;
 				c->closed = true;
-				if (results_set_status(e.results, c->index, "skipped",
-				                       "benchmark kind not run by this engine yet",
-				                       err) < 0)
+				if (results_set_status(e.results, c->index, "skipped", why, err) <
+				    0)
 					goto out;
 			}
 		}
