@@ -1,0 +1,32 @@
+# Overhead vs native at a glance: for each benchmark's headline figures (groups), one bar per
+# non-native target: how many times costlier than native (1 = native speed, 2 = twice the cost,
+# whatever the figure and whether higher or lower is better; summary.tsv's `overhead`). Bars
+# start at 1, so a target faster than native points down. Logarithmic y: gVisor's system calls
+# cost tens to hundreds of times native while CPU work costs about 1×.
+#
+# gnuplot -e "adir='analysis'; data='overhead.tsv'; out='overhead'; targets='oci/runc ...'" analysis/overhead.gp
+# data: a comment line "# figure TARGET..." then one row per "benchmark figure": overhead per target.
+load adir."/palette.gp"
+nt = words(targets)
+stats data using 0 nooutput
+nrow = STATS_records
+w = nrow * (nt * 16 + 24) + 160
+w = w < 800 ? 800 : (w > 2400 ? 2400 : w)
+h = 560
+bw = 0.8 / nt
+xpos(row, i) = row + (i - (nt + 1) / 2.0) * bw
+set logscale y
+set ytics (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+set xrange [-0.6:nrow - 0.4]
+set xtics rotate by 30 right
+set ylabel "overhead vs native (×, log scale)"
+set key outside top center horizontal
+set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb "#222222" front
+set title "Overhead vs native per benchmark (1 = native; bars above cost more)" font ",13"
+do for [term in "svg png"] {
+	eval(term eq "svg" ? svg : png)
+	plot data using 0:(1):xtic(1) with points ps 0 notitle, \
+		for [i = 1:nt] data using (xpos($0, i)):(column(i + 1)):(xpos($0, i) - bw / 2):(xpos($0, i) + bw / 2):(1):(column(i + 1)) \
+			with boxxyerror fs solid 0.85 border lc rgb "#333333" lc rgb tcolor(word(targets, i)) title word(targets, i)
+	set output
+}

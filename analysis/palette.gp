@@ -1,0 +1,63 @@
+# Shared look of every assay figure: loaded first by each script in analysis/.
+#
+# One colour per target, the same in every figure: tcolor("oci/runsc") is always the same red.
+# Compared results directories name their targets TARGET@LABEL (`collector report A B`); the
+# label's position in `labels` (space-separated, set by the caller) lightens the colour, so
+# A and B of one target sit side by side in related shades.
+# Roles of the attribution figures have fixed colours too (rcolor).
+
+if (!exists("labels")) labels = ""
+
+# Okabe-Ito based: distinguishable for the common colour-vision deficiencies.
+tbase(t) = \
+	t eq "native"               ? 0x555555 : \
+	t eq "oci/runc"             ? 0x56B4E9 : \
+	t eq "oci/runsc"            ? 0xE69F00 : \
+	t eq "oci/crun"             ? 0x009E73 : \
+	t eq "cri/containerd/runc"  ? 0x0072B2 : \
+	t eq "cri/containerd/runsc" ? 0xD55E00 : \
+	t eq "cri/containerd/crun"  ? 0x117733 : \
+	t[1:4] eq "oci/"            ? 0xCC79A7 : \
+	t[1:4] eq "cri/"            ? 0x882255 : 0x999933
+
+# TARGET@LABEL → TARGET, and the label's 1-based position in `labels` (0: none).
+tname(t) = strstrt(t, "@") ? t[1:strstrt(t, "@") - 1] : t
+tlabel(t) = strstrt(t, "@") ? t[strstrt(t, "@") + 1:] : ""
+widx(s, w, i) = i > words(s) ? 0 : (word(s, i) eq w ? i : widx(s, w, i + 1))
+tshade(t) = widx(labels, tlabel(t), 1)
+
+# Mixes colour c towards white by fraction f.
+mixw(c, f) = (int(((c >> 16) & 255) + (255 - ((c >> 16) & 255)) * f) << 16) + \
+	(int(((c >> 8) & 255) + (255 - ((c >> 8) & 255)) * f) << 8) + \
+	int((c & 255) + (255 - (c & 255)) * f)
+tcolor(t) = tshade(t) <= 1 ? tbase(tname(t)) : mixw(tbase(tname(t)), 0.45 * (tshade(t) - 1) / (words(labels) - 1))
+
+rcolor(r) = \
+	r eq "workload"    ? 0x0072B2 : \
+	r eq "sentry"      ? 0xD55E00 : \
+	r eq "gofer"       ? 0xE69F00 : \
+	r eq "stub"        ? 0xF0E442 : \
+	r eq "oci-runtime" ? 0x009E73 : \
+	r eq "shim"        ? 0x56B4E9 : \
+	r eq "cri-daemon"  ? 0xCC79A7 : \
+	r eq "pause"       ? 0x999933 : \
+	r eq "collector"   ? 0x882255 : \
+	r eq "kernel"      ? 0x555555 : 0xBBBBBB
+
+# Terminals: every script draws each figure twice, SVG then PNG, into `out`.svg / `out`.png.
+# Size in pixels (w, h) is set by the script before calling `@svg` / `@png`.
+font = "DejaVu Sans,11"
+svg = 'set terminal svg size w,h dynamic noenhanced font font background rgb "white"; set output out.".svg"'
+png = 'set terminal pngcairo size w,h noenhanced font font background rgb "white"; set output out.".png"'
+
+set datafile separator "\t"
+set datafile missing "NaN"
+set style fill solid 0.85 border lc rgb "#333333"
+set grid ytics lc rgb "#dddddd" lt 1
+set border 3 lc rgb "#444444"
+set tics nomirror
+set key noenhanced
+
+# Several panels in one figure: cols × rows for n panels.
+pcols(n) = n <= 1 ? 1 : (n <= 4 ? 2 : 3)
+prows(n) = int((n + pcols(n) - 1) / pcols(n))
