@@ -28,6 +28,7 @@ struct cri_client {
 	unsigned timeout_ms;
 	uint64_t last_ns;
 	int last_code;
+	volatile sig_atomic_t *cancel;
 };
 
 static const char *const code_names[] = {
@@ -182,6 +183,11 @@ void cri_close(struct cri_client *c)
 void cri_set_timeout(struct cri_client *c, unsigned timeout_ms)
 {
 	c->timeout_ms = timeout_ms ? timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+void cri_set_cancel(struct cri_client *c, volatile sig_atomic_t *flag)
+{
+	c->cancel = flag;
 }
 
 uint64_t cri_last_call_ns(const struct cri_client *c)
@@ -768,6 +774,9 @@ int cri_wait_exit(struct cri_client *c, const char *container_id, unsigned poll_
 			return 0;
 		}
 		cri_container_status_release(&st);
+		if (c->cancel && *c->cancel)
+			return assay_error_make(
+			    err, EINTR, "waiting for container %.13s: cancelled", container_id);
 		if (assay_now_ns(CLOCK_MONOTONIC) >= end)
 			return assay_error_make(err, ETIMEDOUT,
 			                        "container %.13s still running after %u ms",

@@ -13,6 +13,7 @@
 #ifndef ASSAY_CRI_H
 #define ASSAY_CRI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,9 @@ void cri_close(struct cri_client *c);
 
 /* Deadline of every later call, in milliseconds (0 restores the default, 60000). */
 void cri_set_timeout(struct cri_client *c, unsigned timeout_ms);
+/* A flag (typically set by the caller's SIGINT/SIGTERM handler) that makes cri_wait_exit give up
+ * at its next poll. NULL: none. */
+void cri_set_cancel(struct cri_client *c, volatile sig_atomic_t *flag);
 /* Wall time of the last call (successful or not), ns, CLOCK_MONOTONIC. */
 uint64_t cri_last_call_ns(const struct cri_client *c);
 /* gRPC status code of the last call (CRI_CODE_OK after a success). */
@@ -168,7 +172,9 @@ int cri_image_status(struct cri_client *c, const char *ref, bool *present, char 
 void cri_strv_free(char **v);
 
 /* Polls ContainerStatus every poll_ms (clamped to >= 10) until the container has exited or
- * timeout_ms passed (-ETIMEDOUT in the error's status then). Fills *out on success. */
+ * timeout_ms passed (ETIMEDOUT in the error's status then). Fills *out on success. Returns early
+ * with EINTR in the error's status when a signal interrupts the wait or the client's cancel
+ * flag (cri_set_cancel) is set. */
 int cri_wait_exit(struct cri_client *c, const char *container_id, unsigned poll_ms,
                   unsigned timeout_ms, struct cri_container_status *out, assay_error_t *err);
 

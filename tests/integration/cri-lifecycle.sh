@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The CRI client and the embedded containerd end to end, with real containerd, runc and runsc:
+# build/tests/cri-drive runs the cpu workload through the CRI under handlers runc and runsc (each
+# call timed) and stops the daemon; then nothing of it may be left: no process mentioning its run
+# directory, no mount under it, no run directory, no shim socket. A second and third run are
+# interrupted with SIGINT while a long container runs (runc, then runsc), and must clean up too.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+source tests/tap.sh
+
+B=${B:-build}
+drive=$B/tests/cri-drive
+adapter=$B/libexec/assay-runsc
+[[ $(id -u) == 0 ]] || skip_all "needs root (containerd, runc, runsc)"
+for t in containerd ctr runc runsc jq; do
+	command -v "$t" >/dev/null || skip_all "$t is not installed (make deps)"
+done
+for f in "$drive" "$adapter" build/images/pause.tar build/images/cpu.tar; do
+	[[ -e $f ]] || { echo "not ok 1 - $f missing: run make test-build"; exit 1; }
+done
+ref() { jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' "build/images/$1/index.json"; }
+pause_ref=$(ref pause) cpu_ref=$(ref cpu)
+tmp=$(mktemp -d /tmp/assay-test-cri-lifecycle.XXXXXX)
+driver_pid=
+cleanup() {
+	[[ -n $driver_pid ]] && kill -TERM "$driver_pid" 2>/dev/null && wait "$driver_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Shim socket files nobody listens on (a killed shim leaves its socket behind). Other daemons on
+# the machine may come and go meanwhile, so only dead sockets count.
+dead_shim_sockets() {
+	local f
+	for f in /run/containerd/s/*; do
+		[[ -S $f ]] || continue
+		grep -qF -- " $f" /proc/net/unix || echo "$f"
+	done | sort
+}
+
+# Re-emits the driver's TAP as points of this script.
+relay() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) ok 0 "${line#ok * - }" ;;
+		"not ok "*) ok 1 "${line#not ok * - }" ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$1"
+}
+
+left_behind() { # run_dir, what
+	local run_dir=$1 what=$2 procs=() p
+	if [[ -z $run_dir ]]; then
+		ok 1 "$what: driver named its run directory"
+		return
+	fi
+	for p in /proc/[0-9]*; do
+		if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$run_dir"; then
+			procs+=("${p#/proc/}:$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | cut -c1-80)")
+		fi
+	done
+	((${#procs[@]} == 0)); ok $? "$what: no process mentions $run_dir"
+	((${#procs[@]})) && printf '#   left: %s\n' "${procs[@]}"
+	! grep -qF -- "$run_dir" /proc/self/mountinfo; ok $? "$what: no mount under the run directory"
+	[[ ! -e $run_dir ]]; ok $? "$what: run directory removed"
+}
+
+# 1. Full lifecycle under runc and runsc.
+dead_before=$(dead_shim_sockets)
+"$drive" -p build/images/pause.tar -P "$pause_ref" -i build/images/cpu.tar -I "$cpu_ref" \
+	-a "$adapter" -H runc,runsc -- --json --events=10 >"$tmp/drive.out" 2>"$tmp/drive.err"
+rc=$?
+relay "$tmp/drive.out"
+((rc == 0)); ok $? "cri-drive exits 0 (got $rc)"
+((rc == 0)) || sed 's/^/#   stderr: /' "$tmp/drive.err" | head -20
+run_dir=$(sed -n 's/^# run-dir //p' "$tmp/drive.out")
+left_behind "$run_dir" "after daemon_stop"
+# Timings for the record (the per-call lines carry the ms).
+grep -E '^ok .*(RunPodSandbox|CreateContainer|StartContainer|StopPodSandbox) \(' "$tmp/drive.out" |
+	sed 's/^ok [0-9]* - /# timing: /'
+
+# 2. SIGINT while a long-running container (our pause binary: it sleeps) is up: the driver tears
+# down like the collector does. The container carries a marker in its environment, so a
+# surviving container process can be found even though its command line says nothing.
+mark=ASSAY_CRI_LIFECYCLE_MARK=$$-$RANDOM
+marked() {
+	local p
+	for p in /proc/[0-9]*; do
+		{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF -- "$mark" && echo "${p#/proc/}"
+	done
+}
+for h in runc runsc; do
+	"$drive" --hold -p build/images/pause.tar -P "$pause_ref" -i build/images/pause.tar \
+		-I "$pause_ref" -a "$adapter" -H "$h" -e "$mark" -- --json \
+		>"$tmp/hold-$h.out" 2>"$tmp/hold-$h.err" &
+	driver_pid=$!
+	for _ in $(seq 600); do
+		grep -q 'StartContainer' "$tmp/hold-$h.out" && break
+		kill -0 "$driver_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q "^ok .*$h: StartContainer" "$tmp/hold-$h.out"; ok $? "$h: long-running container started"
+	sleep 0.5
+	if [[ $h == runsc ]]; then
+		skip "runsc: the workload's environment lives inside gVisor (its sandbox is found by run directory)"
+	else
+		[[ -n $(marked) ]]; ok $? "$h: the container's process is found by its marker"
+	fi
+	kill -INT "$driver_pid"
+	wait "$driver_pid"
+	rc=$?
+	driver_pid=
+	((rc == 130)); ok $? "$h: interrupted driver exits 130 (got $rc)"
+	grep -q '^ok .*daemon_stop' "$tmp/hold-$h.out"; ok $? "$h: daemon_stop succeeded after SIGINT"
+	grep '^# error' "$tmp/hold-$h.out" | head -5
+	[[ -z $(marked) ]]; ok $? "$h: no process of the container is left"
+	left_behind "$(sed -n 's/^# run-dir //p' "$tmp/hold-$h.out")" "$h after SIGINT"
+done
+
+dead_after=$(dead_shim_sockets)
+[[ -z $(comm -13 <(echo "$dead_before") <(echo "$dead_after")) ]]
+ok $? "no dead shim socket left in /run/containerd/s"
+done_testing
