@@ -476,6 +476,40 @@ static void engine_free(struct engine *e)
 	free(e->out_dir);
 }
 
+/* A private copy of the images the run uses (archive, and the layout unpacked from that very
+ * archive): a `make images` running meanwhile must not give the run's targets different images,
+ * or a reference that no longer matches what was imported. Missing images are left missing:
+ * the targets that need them say so. */
+static int snapshot_images(const char *from, const char *to, char *const *images,
+                           assay_error_t *err)
+{
+	if (mkdir(to, 0700) < 0)
+		return assay_error_make(err, errno, "mkdir `%s`", to);
+	for (size_t i = 0; images[i]; i++) {
+		cleanup_free char *src = xasprintf("%s/%s.tar", from, images[i]);
+		cleanup_free char *dst = xasprintf("%s/%s.tar", to, images[i]);
+		cleanup_free char *dir = xasprintf("%s/%s", to, images[i]);
+		cleanup_free char *why = NULL;
+		char *cp[] = {"cp", src, dst, NULL};
+		char *tar[] = {"tar", "-xf", dst, "-C", dir, "--no-same-owner", NULL};
+		int ret;
+
+		if (access(src, R_OK) < 0)
+			continue;
+		ret = target_command(cp, &why, err);
+		if (ret == 0 && mkdir(dir, 0755) < 0)
+			return assay_error_make(err, errno, "mkdir `%s`", dir);
+		if (ret == 0)
+			ret = target_command(tar, &why, err);
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			return assay_error_make(err, 0, "copy image %s: %s", src,
+			                        why ? why : "failed");
+	}
+	return 0;
+}
+
 static int prepare_targets(struct engine *e, assay_error_t *err)
 {
 	cleanup_free char **images = suite_images(e->suite);
@@ -560,6 +594,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	cleanup_free char *bin_dir = NULL;
 	cleanup_free char *image_dir = NULL;
 	cleanup_free char *default_suite = NULL;
+	cleanup_free char *snap_dir = NULL;
 	json_t *meta = NULL;
 	int ret = -1, sig;
 
@@ -584,17 +619,32 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	if (make_dirs(&e, err) < 0)
 		goto out;
 
-	/* absolute: workloads run with the scratch dir as their working directory */
-	bin_dir = opts->bin_dir ? realpath(opts->bin_dir, NULL) : tree_path("build/bin", "bin");
 	image_dir =
 	    opts->image_dir ? realpath(opts->image_dir, NULL) : tree_path("build/images", "images");
+	{
+		cleanup_free char **images = suite_images(e.suite);
+		size_t n = 0;
+
+		while (images[n])
+			n++;
+		images = xrealloc(images, (n + 2) * sizeof(*images));
+		images[n] = "pause";
+		images[n + 1] = NULL;
+		snap_dir = xasprintf("%s/images", e.run_dir);
+		if (snapshot_images(image_dir ? image_dir : "build/images", snap_dir, images, err) <
+		    0)
+			goto out;
+	}
+	/* absolute: workloads run with the scratch dir as their working directory */
+	bin_dir = opts->bin_dir ? realpath(opts->bin_dir, NULL) : tree_path("build/bin", "bin");
 	{
 		struct target_config cfg = {
 		    .run_dir = e.run_dir,
 		    .run_id = e.run_id,
 		    .suite = e.suite->name,
 		    .bin_dir = bin_dir ? bin_dir : "build/bin",
-		    .image_dir = image_dir ? image_dir : "build/images",
+		    .image_dir = snap_dir,
+		    .image_src_dir = image_dir ? image_dir : "build/images",
 		    .scratch_dir = e.scratch_dir,
 		    .endpoint = opts->endpoint,
 		    .tracing = opts->observer != NULL,

@@ -146,6 +146,8 @@ static int ensure_image(struct target *t, const char *name, char **ref, char **r
                         assay_error_t *err)
 {
 	cleanup_free char *archive = xasprintf("%s/%s.tar", t->cfg.image_dir, name);
+	cleanup_free char *src = xasprintf(
+	    "%s/%s.tar", t->cfg.image_src_dir ? t->cfg.image_src_dir : t->cfg.image_dir, name);
 	bool present = false;
 
 	/* the first target's reference wins: `make images` may rewrite index.json meanwhile */
@@ -168,7 +170,7 @@ static int ensure_image(struct target *t, const char *name, char **ref, char **r
 			    *ref, t->cfg.endpoint,
 			    strncmp(t->cfg.endpoint, "unix://", 7) ? t->cfg.endpoint
 			                                           : t->cfg.endpoint + 7,
-			    archive);
+			    src);
 			return 1;
 		}
 	}
@@ -213,7 +215,17 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 		n++;
 	p->refs = xcalloc(2 * n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
-		char *ref = image_ref(t->cfg.image_dir, images[i], err);
+		cleanup_free char *layout = xasprintf("%s/%s", t->cfg.image_dir, images[i]);
+		char *ref;
+
+		if (access(layout, F_OK) < 0) {
+			*reason = xasprintf("image %s/%s.tar not built (run `make images`)",
+			                    t->cfg.image_src_dir ? t->cfg.image_src_dir
+			                                         : t->cfg.image_dir,
+			                    images[i]);
+			return 1;
+		}
+		ref = image_ref(t->cfg.image_dir, images[i], err);
 
 		if (ref == NULL)
 			return -1;

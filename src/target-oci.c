@@ -316,6 +316,8 @@ static int oci_exec(struct target *t, const struct target_run_spec *spec,
 	 * it may still exist */
 	if (ret != 0 || status != 0)
 		delete_container(t, id);
+	/* runsc leaves some v1 hierarchies' cgroups behind when its sandbox was killed */
+	target_cgroup_remove_wait(cgpath, 2000);
 	if (scratch) {
 		assay_error_t e2 = NULL;
 
@@ -354,7 +356,10 @@ static int oci_prepare(struct target *t, char *const *images, char **reason, ass
 		img->rootfs = xasprintf("%s/rootfs-%s", t->dir, images[i]);
 		p->n_images++;
 		if (access(layout, F_OK) < 0) {
-			*reason = xasprintf("image `%s` not built (run `make images`)", layout);
+			*reason = xasprintf("image %s/%s.tar not built (run `make images`)",
+			                    t->cfg.image_src_dir ? t->cfg.image_src_dir
+			                                         : t->cfg.image_dir,
+			                    images[i]);
 			return 1;
 		}
 		if (read_image_config(layout, img, err) < 0 ||

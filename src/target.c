@@ -625,20 +625,34 @@ int target_command_output(char *const *argv, char **out, assay_error_t *err)
 	return ret == 1 ? 124 : status;
 }
 
-void target_cgroup_remove(const char *rel)
+int target_cgroup_remove(const char *rel)
 {
 	DIR *d = opendir("/sys/fs/cgroup");
 	struct dirent *de;
+	int left = 0;
 
 	if (d == NULL)
-		return;
+		return 0;
 	while ((de = readdir(d))) {
 		cleanup_free char *p = NULL;
 
 		if (de->d_name[0] == '.')
 			continue;
 		p = xasprintf("/sys/fs/cgroup/%s%s", de->d_name, rel);
-		rmdir(p);
+		if (rmdir(p) < 0 && errno != ENOENT && errno != ENOTDIR)
+			left++;
 	}
 	closedir(d);
+	return left;
+}
+
+int target_cgroup_remove_wait(const char *rel, unsigned timeout_ms)
+{
+	for (unsigned waited = 0;; waited += 20) {
+		int left = target_cgroup_remove(rel);
+
+		if (left == 0 || waited >= timeout_ms)
+			return left;
+		usleep(20000);
+	}
 }

@@ -29,14 +29,15 @@ enum target_kind {
 
 /* What every target of one suite shares. Strings are borrowed for the target's lifetime. */
 struct target_config {
-	const char *run_dir;     /* private 0700 directory of this invocation (/run/assay/<id>) */
-	const char *run_id;      /* short id used in container/pod names and labels */
-	const char *suite;       /* suite name, for CRI labels */
-	const char *bin_dir;     /* static workload binaries (build/bin) */
-	const char *image_dir;   /* OCI layouts (build/images/<name>/) and archives (<name>.tar) */
-	const char *scratch_dir; /* on a real disk (not tmpfs): per-run scratch dirs for fileio */
-	const char *endpoint;    /* CRI endpoint given by the user; NULL = embedded daemon */
-	bool tracing;            /* recorded in meta only */
+	const char *run_dir;   /* private 0700 directory of this invocation (/run/assay/<id>) */
+	const char *run_id;    /* short id used in container/pod names and labels */
+	const char *suite;     /* suite name, for CRI labels */
+	const char *bin_dir;   /* static workload binaries (build/bin) */
+	const char *image_dir; /* OCI layouts (<name>/) and archives (<name>.tar): the run's copy */
+	const char *image_src_dir; /* where they were copied from (build/images), for messages */
+	const char *scratch_dir;   /* on a real disk (not tmpfs): per-run scratch dirs for fileio */
+	const char *endpoint;      /* CRI endpoint given by the user; NULL = embedded daemon */
+	bool tracing;              /* recorded in meta only */
 };
 
 /* One workload invocation. */
@@ -143,7 +144,9 @@ int target_command(char *const *argv, char **why, assay_error_t *err);
 int target_command_output(char *const *argv, char **out, assay_error_t *err);
 /* rmdir of a cgroup path (relative to the hierarchy roots) in every mounted hierarchy; only
  * empty ones go, errors are ignored (another run may still use a shared parent). */
-void target_cgroup_remove(const char *rel);
+int target_cgroup_remove(const char *rel);
+/* Same, retrying for up to timeout_ms while the cgroup's last tasks exit. 0 when all gone. */
+int target_cgroup_remove_wait(const char *rel, unsigned timeout_ms);
 /* rm -rf that does not cross mount points; returns 0 or <0. */
 int target_remove_tree(const char *path, assay_error_t *err);
 /* "runc version 1.1.5" style first line of `BIN --version`, or "not installed". */

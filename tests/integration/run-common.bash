@@ -26,7 +26,8 @@ run_procs() { # run_id
 # Everything a run may leave: processes, mounts, directories, cgroups. Prints what it finds;
 # polls a few seconds first (a killed process' exit and lazy unmounts take a moment).
 run_leftovers() { # run_id
-	local id=$1 i out
+	local id=${1:-no-run-id} i out
+	[[ $id == null ]] && id=no-run-id
 	for i in $(seq 30); do
 		out=$(
 			run_procs "$id"
