@@ -76,7 +76,6 @@ static struct {
 	double prepare_s;
 	uint64_t prepare_bytes;
 	unsigned removed;
-	uint64_t stamp_base;
 
 	/* Shared request state, as sysbench's: one sequential cursor for all threads and one
 	 * periodic-fsync rotation. */
@@ -281,6 +280,14 @@ static int remove_files(unsigned n, bool report)
 	return ret;
 }
 
+/* Clears the way for a new file. A read-only filesystem is left for the create to report. */
+static int remove_old(const char *name)
+{
+	if (unlinkat(fio.dirfd, name, 0) < 0 && errno != ENOENT && errno != EROFS)
+		return wl_error_errno("remove %s/%s", fio.dir, name);
+	return 0;
+}
+
 static int sync_fd(int fd)
 {
 	return fio.fdatasync ? fdatasync(fd) : fsync(fd);
@@ -299,8 +306,10 @@ static int create_one(unsigned i, unsigned char *buf)
 	int fd, ret = 0;
 
 	file_name(name, sizeof(name), i);
-	fd = openat(fio.dirfd, name, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | fio.open_flags,
-	            0600);
+	if (remove_old(name) < 0)
+		return -1;
+	fd =
+	    openat(fio.dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | fio.open_flags, 0600);
 	if (fd < 0) {
 		if (errno == EINVAL && (fio.extra & XF_DIRECT))
 			return direct_refused("create", name);
@@ -353,9 +362,13 @@ static int open_files(void)
 	int flags = O_RDWR | O_CLOEXEC | fio.open_flags;
 
 	if (fio.mode == SEQWR)
-		flags |= O_CREAT | O_TRUNC;
+		flags |= O_CREAT | O_EXCL;
 	for (unsigned i = 0; i < fio.nfiles; i++) {
 		file_name(name, sizeof(name), i);
+		/* seqwr writes new files, as sysbench does: truncating old ones instead leaves
+		 * ext4 their block frees to journal during the run. */
+		if (fio.mode == SEQWR && remove_old(name) < 0)
+			return -1;
 		fio.fds[i] = openat(fio.dirfd, name, flags, 0600);
 		if (fio.fds[i] < 0) {
 			if (errno == EINVAL && (fio.extra & XF_DIRECT))
@@ -486,8 +499,8 @@ static int fileio_init(void)
 	fio.dirfd = open(fio.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fio.dirfd < 0)
 		return wl_error_errno("--dir %s", fio.dir);
-	fio.stamp_base = mix64((uint64_t)wl_now_ns() ^ ((uint64_t)getpid() << 32));
-	fio.stamp_next = fio.stamp_base;
+	/* Stamps differ between runs, so a rewrite changes what a block holds. */
+	fio.stamp_next = mix64((uint64_t)wl_now_ns() ^ ((uint64_t)getpid() << 32));
 
 	fio.th = calloc((size_t)fio.nthreads, sizeof(*fio.th));
 	fio.fds = malloc(fio.nfiles * sizeof(int));
