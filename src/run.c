@@ -625,10 +625,13 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 		cleanup_free char **images = suite_images(e.suite);
 		size_t n = 0;
 
+		bool has_pause = false;
+
 		while (images[n])
-			n++;
+			has_pause = has_pause || !strcmp(images[n++], "pause");
+		/* the sandbox image, unless a benchmark runs pause itself (lifecycle, scalability) */
 		images = xrealloc(images, (n + 2) * sizeof(*images));
-		images[n] = "pause";
+		images[n] = has_pause ? NULL : "pause";
 		images[n + 1] = NULL;
 		snap_dir = xasprintf("%s/images", e.run_dir);
 		if (snapshot_images(image_dir ? image_dir : "build/images", snap_dir, images, err) <
