@@ -138,34 +138,42 @@ int BPF_PROG(attr_sys_exit, struct pt_regs *regs, long ret)
 	if (!s)
 		return 0;
 	now = bpf_ktime_get_ns();
-	s->sys_ns += now - t->sys_seg;
+	if (t->sys_seg)
+		s->sys_ns += now - t->sys_seg;
 	s->lat[log2_u64(now - t->enter_ts) & (ATTR_LAT_BUCKETS - 1)]++;
 	return 0;
 }
 
+/* On-CPU time is the growth of se.sum_exec_runtime between a task's switch-outs: the base moves
+ * at switch-out, so a switch-in this program does not see (it happens) can neither lose nor
+ * double-count time. */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
              unsigned int prev_state)
 {
 	struct attr_stats *s;
 	struct attr_task *t;
-	__u64 delta, flt;
+	__u64 run, flt, delta;
 
 	t = bpf_task_storage_get(&attr_tasks, prev, 0, 0);
 	if (t && !(t->flags & ATTR_TASK_NO_BASE)) {
-		delta = prev->se.sum_exec_runtime - t->run_base;
-		flt = prev->min_flt + prev->maj_flt - t->flt_base;
+		run = prev->se.sum_exec_runtime;
+		flt = prev->min_flt + prev->maj_flt;
+		delta = run - t->run_base;
 		s = slot(attr_slot(t->role, t->flags));
 		if (s) {
 			s->cpu_ns += delta;
-			s->faults += flt;
+			s->faults += flt - t->flt_base;
 			if (!preempt && prev_state)
 				s->nvcsw++;
 			else
 				s->nivcsw++;
-			if (t->flags & ATTR_TASK_IN_SYS)
+			if ((t->flags & ATTR_TASK_IN_SYS) && t->sys_seg)
 				s->sys_ns += bpf_ktime_get_ns() - t->sys_seg;
 		}
+		t->run_base = run;
+		t->flt_base = flt;
+		t->sys_seg = 0; /* off CPU: a missed switch-in must not count the gap */
 	}
 
 	t = bpf_task_storage_get(&attr_tasks, next, 0, 0);
@@ -173,14 +181,18 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 		/* Kernel threads are classified lazily, at their first switch-in (pid 0 is idle).
 		 */
 		t = bpf_task_storage_get(&attr_tasks, next, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (t)
+		if (t) {
 			t->role = ATTR_ROLE_KERNEL;
+			t->flags = ATTR_TASK_NO_BASE;
+		}
 	}
 	if (!t)
 		return 0;
-	t->flags &= ~ATTR_TASK_NO_BASE;
-	t->run_base = next->se.sum_exec_runtime;
-	t->flt_base = next->min_flt + next->maj_flt;
+	if (t->flags & ATTR_TASK_NO_BASE) {
+		t->flags &= ~ATTR_TASK_NO_BASE;
+		t->run_base = next->se.sum_exec_runtime;
+		t->flt_base = next->min_flt + next->maj_flt;
+	}
 	if (t->flags & ATTR_TASK_IN_SYS)
 		t->sys_seg = bpf_ktime_get_ns();
 	return 0;
