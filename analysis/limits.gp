@@ -11,8 +11,7 @@ h = 480
 set xlabel "requested CPU share (quota / period, %)"
 set ylabel "measured CPU share (%)"
 set key top left
-set xrange [0:*]
-set yrange [0:*]
+set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
 set title title font ",13"
 do for [term in "svg png"] {
 	eval(term eq "svg" ? svg : png)

@@ -61,3 +61,6 @@ set key noenhanced
 # Several panels in one figure: cols × rows for n panels.
 pcols(n) = n <= 1 ? 1 : (n <= 4 ? 2 : 3)
 prows(n) = int((n + pcols(n) - 1) / pcols(n))
+# gnuplot 5.4 blanks a disc around each point of an error-bar plot; drawn over a line's points
+# that hides them (white dots), so no blanking.
+set pointintervalbox 0.01

@@ -9,6 +9,7 @@ n = words(figs)
 w = 430 * pcols(n)
 h = 330 * prows(n) + 30
 set xlabel "pods (N)"
+set offsets graph 0.05, graph 0.05, graph 0.05, 0
 set yrange [0:*]
 set key top left font ",9" samplen 2
 do for [term in "svg png"] {

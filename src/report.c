@@ -574,6 +574,71 @@ static void meta_flatten(json_t *v, const char *prefix, json_t *out)
 	}
 }
 
+/* The facts a reader checks first; the rest of meta goes into a <details>. */
+static const char *const key_facts[] = {
+    "host",   "cpu",      "ncpu",     "arch",     "kernel",   "suite", "started", "finished",
+    "versions.", "endpoint", "tracing", "quick", "runsc_sandbox"};
+
+static bool is_key_fact(const char *key)
+{
+	for (size_t i = 0; i < sizeof(key_facts) / sizeof(key_facts[0]); i++) {
+		size_t len = strlen(key_facts[i]);
+
+		if (key_facts[i][len - 1] == '.' ? !strncmp(key, key_facts[i], len)
+		                                 : !strcmp(key, key_facts[i]))
+			return true;
+	}
+	return false;
+}
+
+static void meta_table(struct report *r, FILE *f, json_t **flat, json_t *keys, bool facts)
+{
+	size_t i;
+	json_t *v;
+
+	fputs("<div class=\"scroll\"><table class=\"meta\">\n", f);
+	if (r->ndirs > 1) {
+		fputs("<tr><th></th>", f);
+		for (size_t d = 0; d < r->ndirs; d++) {
+			fputs("<th>", f);
+			report_html_escape(f, r->dirs[d].label);
+			fputs("</th>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("<tr><th>directory</th>", f);
+	for (size_t d = 0; d < r->ndirs; d++) {
+		fputs("<td>", f);
+		report_html_escape(f, r->dirs[d].path);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n", f);
+	/* key facts in their own order, the rest as the files have them */
+	for (size_t q = 0; q < (facts ? sizeof(key_facts) / sizeof(key_facts[0]) : 1); q++) {
+		json_array_foreach(keys, i, v)
+		{
+			const char *key = json_string_value(v);
+			size_t len = strlen(key_facts[q]);
+
+			if (facts && (key_facts[q][len - 1] == '.' ? strncmp(key, key_facts[q], len)
+			                                           : strcmp(key, key_facts[q])))
+				continue;
+			if (!facts && is_key_fact(key))
+				continue;
+			fputs("<tr><th>", f);
+			report_html_escape(f, key);
+			fputs("</th>", f);
+			for (size_t d = 0; d < r->ndirs; d++) {
+				fputs("<td>", f);
+				report_html_escape(f, jstr(flat[d], key) ? jstr(flat[d], key) : "");
+				fputs("</td>", f);
+			}
+			fputs("</tr>\n", f);
+		}
+	}
+	fputs("</table></div>\n", f);
+}
+
 static void page_meta(struct report *r, FILE *f)
 {
 	json_t *flat[r->ndirs], *keys = json_array();
@@ -594,37 +659,11 @@ static void page_meta(struct report *r, FILE *f)
 				json_array_append_new(keys, json_string(key));
 		}
 	}
-	fputs("<h2 id=\"meta\">Run</h2>\n<div class=\"scroll\"><table class=\"meta\">\n", f);
-	if (r->ndirs > 1) {
-		fputs("<tr><th></th>", f);
-		for (size_t d = 0; d < r->ndirs; d++) {
-			fputs("<th>", f);
-			report_html_escape(f, r->dirs[d].label);
-			fputs("</th>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("<tr><th>directory</th>", f);
-	for (size_t d = 0; d < r->ndirs; d++) {
-		fputs("<td>", f);
-		report_html_escape(f, r->dirs[d].path);
-		fputs("</td>", f);
-	}
-	fputs("</tr>\n", f);
-	json_array_foreach(keys, i, v)
-	{
-		key = json_string_value(v);
-		fputs("<tr><th>", f);
-		report_html_escape(f, key);
-		fputs("</th>", f);
-		for (size_t d = 0; d < r->ndirs; d++) {
-			fputs("<td>", f);
-			report_html_escape(f, jstr(flat[d], key) ? jstr(flat[d], key) : "");
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</table></div>\n", f);
+	fputs("<h2 id=\"meta\">Run</h2>\n", f);
+	meta_table(r, f, flat, keys, true);
+	fputs("<details><summary>all metadata</summary>\n", f);
+	meta_table(r, f, flat, keys, false);
+	fputs("</details>\n", f);
 	for (size_t d = 0; d < r->ndirs; d++) {
 		json_t *meta = json_object_get(r->dirs[d].root, "meta");
 		const char *text = jstr(meta, "suite_text");
@@ -656,10 +695,13 @@ static void page_meta(struct report *r, FILE *f)
 	json_decref(keys);
 }
 
-/* Cells that did not run as they should: the reasons, once. */
+/* Cells that did not run as they should: one line per target × status × reason, listing the
+ * benchmarks (a runtime that cannot run here is skipped in every cell for the same reason). */
 static void page_problems(struct report *r, FILE *f)
 {
-	bool any = false;
+	json_t *groups = json_object(); /* "name\tstatus\treason" → [benchmarks] */
+	const char *key;
+	json_t *list;
 
 	for (size_t bi = 0; bi < r->nbenches; bi++) {
 		struct rbench *b = &r->benches[bi];
@@ -667,29 +709,47 @@ static void page_problems(struct report *r, FILE *f)
 		for (size_t i = 0; i < b->ncells; i++) {
 			const char *st = jstr(b->cells[i].cell, "status"),
 			           *why = jstr(b->cells[i].cell, "reason");
+			cleanup_free char *k = NULL;
 
 			if (st && !strcmp(st, "ok"))
 				continue;
-			if (!any)
-				fputs("<h2 id=\"problems\">Cells that did not run cleanly</h2>\n<ul "
-				      "class=\"problems\">\n",
-				      f);
-			any = true;
+			k = xasprintf("%s\t%s\t%s", b->cells[i].name, st ? st : "?", why ? why : "");
+			if (json_object_get(groups, k) == NULL)
+				json_object_set_new(groups, k, json_array());
+			json_array_append_new(json_object_get(groups, k), json_string(b->name));
+		}
+	}
+	if (json_object_size(groups)) {
+		fputs("<h2 id=\"problems\">Cells that did not run cleanly</h2>\n<ul>\n", f);
+		json_object_foreach(groups, key, list)
+		{
+			cleanup_free char *k = xstrdup(key);
+			char *status = strchr(k, '\t') + 1, *reason = strchr(status, '\t') + 1;
+			size_t i;
+			json_t *bn;
+
+			status[-1] = 0;
+			reason[-1] = 0;
 			fputs("<li><b>", f);
-			report_html_escape(f, b->cells[i].name);
-			fputs("</b> × ", f);
-			report_html_escape(f, b->name);
-			fputs(": ", f);
-			report_html_escape(f, st ? st : "?");
-			if (why) {
+			report_html_escape(f, k);
+			fputs("</b>: <span class=\"status\">", f);
+			report_html_escape(f, status);
+			fputs("</span> (", f);
+			json_array_foreach(list, i, bn)
+			{
+				fputs(i ? ", " : "", f);
+				report_html_escape(f, json_string_value(bn));
+			}
+			fputs(")", f);
+			if (*reason) {
 				fputs(" — ", f);
-				report_html_escape(f, why);
+				report_html_escape(f, reason);
 			}
 			fputs("</li>\n", f);
 		}
-	}
-	if (any)
 		fputs("</ul>\n", f);
+	}
+	json_decref(groups);
 }
 
 /* Index of the best cell for a figure (highest or lowest median), -1 when none. */
@@ -806,6 +866,7 @@ static int fig_bars(struct report *r, const struct rbench *b, FILE *page, assay_
 	cleanup_free char *path = xasprintf("%s/" DATA_DIR "/%s.tsv", r->out, name);
 	struct membuf data, vars, figs, units, betters;
 	bool f1 = true, f2 = true, f3 = true;
+	size_t tlen = 0;
 	int ret;
 
 	if (b->nfigs == 0 || b->ncells == 0) {
@@ -830,6 +891,9 @@ static int fig_bars(struct report *r, const struct rbench *b, FILE *page, assay_
 	fclose(units.f);
 	fclose(betters.f);
 	membuf_open(&vars);
+	for (size_t i = 0; i < b->ncells; i++)
+		tlen = strlen(b->cells[i].name) > tlen ? strlen(b->cells[i].name) : tlen;
+	fprintf(vars.f, "tlen=%zu; ", tlen);
 	gp_var(vars.f, "title", b->name);
 	gp_var(vars.f, "figs", figs.buf);
 	gp_var(vars.f, "units", units.buf);
@@ -1416,8 +1480,9 @@ static int fig_scalability(struct report *r, FILE *page, assay_error_t *err)
 	return ret;
 }
 
-/* limits.*: figures named *share*, x = the requested share (the figure name's trailing number,
- * else the cell's quota/period parameters), y = the measured share, both in %. */
+/* limits.*: the figure `share` (x = the cell's quota/period parameters) and figures
+ * `share_..._N` (x = N, the step's requested %: limits.cpu.scaling's share_at_55), y = the
+ * measured share; both in % (a unit other than "%" is a fraction of one CPU). */
 static int fig_limits(struct report *r, FILE *page, assay_error_t *err)
 {
 	bool any = false;
@@ -1454,15 +1519,15 @@ static int fig_limits(struct report *r, FILE *page, assay_error_t *err)
 				double m = cstat(b->cells[i].cell, fig, "median");
 				char *end;
 
-				if (!strstr(fig, "share") || !isfinite(m))
+				if (strncmp(fig, "share", 5) || !isfinite(m))
 					continue;
-				if (us && us[1]) {
-					x = strtod(us + 1, &end);
-					if (*end)
-						x = NAN;
-				}
-				if (!isfinite(x) && isfinite(quota) && isfinite(period) && period > 0)
+				if (strcmp(fig, "share")) { /* share_at_55: the step's requested % */
+					x = us && us[1] ? strtod(us + 1, &end) : NAN;
+					if (!isfinite(x) || *end)
+						continue;
+				} else if (isfinite(quota) && isfinite(period) && period > 0) {
 					x = 100 * quota / period;
+				}
 				if (!isfinite(x))
 					continue;
 				series_add(series_get(&s, &ns, "share", b->cells[i].name), x, m * scale,
