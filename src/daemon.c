@@ -44,7 +44,7 @@ struct daemon {
 	struct daemon_handler handlers[N_HANDLERS];
 	char *binaries[N_HANDLERS];
 	bool stopped;
-	bool made_run_containerd, made_shim_dir;
+	bool made_run_containerd, made_shim_dir, made_k8s_cgroup;
 };
 
 static char *find_in_path(const char *name)
@@ -246,10 +246,13 @@ static int spawn_capture(char *const argv[], char *out, size_t len, assay_error_
 static bool containerd_gone(struct daemon *d)
 {
 	int status;
+	pid_t r;
 
 	if (d->pid <= 0)
 		return true;
-	if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+	r = waitpid(d->pid, &status, WNOHANG);
+	/* ECHILD: someone else reaped it (a test killing the daemon does). */
+	if (r == d->pid || (r < 0 && errno == ECHILD)) {
 		d->pid = 0;
 		return true;
 	}
@@ -433,6 +436,7 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 	    opts->runsc_adapter ? realpath(opts->runsc_adapter, NULL) : daemon_default_adapter();
 	d->made_run_containerd = stat("/run/containerd", &st) < 0;
 	d->made_shim_dir = stat(SHIM_SOCKET_DIR, &st) < 0;
+	d->made_k8s_cgroup = stat("/sys/fs/cgroup/memory/k8s.io", &st) < 0;
 	if (make_run_dir(d, opts->run_dir, err) < 0) {
 		if (d->run_dir && opts->run_dir == NULL)
 			rmdir(d->run_dir);
@@ -697,9 +701,93 @@ static void remove_shim_socket(pid_t pid, const char *sock_path)
 	}
 }
 
+/* Cgroup directories of killed processes, removed once they are gone (a runtime killed before
+ * its delete leaves its container's cgroups behind). */
+struct cgroups {
+	char **dirs;
+	size_t n, cap;
+};
+
+static void cgroups_add(struct cgroups *cg, char *dir)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		if (strcmp(cg->dirs[i], dir) == 0) {
+			free(dir);
+			return;
+		}
+	}
+	if (cg->n == cg->cap) {
+		cg->cap = cg->cap ? cg->cap * 2 : 16;
+		cg->dirs = xrealloc(cg->dirs, cg->cap * sizeof(*cg->dirs));
+	}
+	cg->dirs[cg->n++] = dir;
+}
+
+/* /proc/PID/cgroup lines "ID:CONTROLLERS:/PATH" → /sys/fs/cgroup/<hierarchy>/PATH, for paths
+ * other than the root and other than our own (which holds us and cannot be removed anyway). */
+static void collect_cgroups(pid_t pid, struct cgroups *cg)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/cgroup", (int)pid);
+	cleanup_free char *text = NULL, *self = NULL;
+	size_t len = 0, slen = 0;
+	char *save = NULL;
+
+	text = read_small(path, &len);
+	self = read_small("/proc/self/cgroup", &slen);
+	if (text == NULL)
+		return;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		const char *ctrl, *cpath;
+		char *dir;
+
+		if (c2 == NULL || c2[1] != '/' || c2[2] == '\0')
+			continue;
+		if (self && strstr(self, line))
+			continue;
+		*c2 = '\0';
+		ctrl = c1 + 1;
+		cpath = c2 + 1;
+		if (*ctrl == '\0')
+			dir = xasprintf("/sys/fs/cgroup/unified%s", cpath);
+		else if (strncmp(ctrl, "name=", 5) == 0)
+			dir = xasprintf("/sys/fs/cgroup/%s%s", ctrl + 5, cpath);
+		else
+			dir = xasprintf("/sys/fs/cgroup/%s%s", ctrl, cpath);
+		cgroups_add(cg, dir);
+	}
+}
+
+static int depth_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int dx = 0, dy = 0;
+
+	for (; *x; x++)
+		dx += *x == '/';
+	for (; *y; y++)
+		dy += *y == '/';
+	return dy - dx;
+}
+
+static void cgroups_remove(struct cgroups *cg)
+{
+	const struct timespec tick = {0, 50 * 1000000L};
+
+	qsort(cg->dirs, cg->n, sizeof(*cg->dirs), depth_cmp);
+	for (size_t i = 0; i < cg->n; i++) {
+		/* The killed tasks leave their cgroup shortly after the signal. */
+		for (int t = 0; t < 40 && rmdir(cg->dirs[i]) < 0 && errno == EBUSY; t++)
+			nanosleep(&tick, NULL);
+		free(cg->dirs[i]);
+	}
+	free(cg->dirs);
+	memset(cg, 0, sizeof(*cg));
+}
+
 /* SIGKILLs every process whose command line mentions the run directory, with all of its
  * descendants (containers a shim started do not mention it). Returns how many it killed. */
-static int kill_leftovers(const struct daemon *d)
+static int kill_leftovers(const struct daemon *d, struct cgroups *cg)
 {
 	cleanup_free pid_t *pids = NULL, *ppids = NULL;
 	cleanup_free bool *doomed = NULL;
@@ -743,6 +831,7 @@ static int kill_leftovers(const struct daemon *d)
 		if (!doomed[i])
 			continue;
 		remove_shim_socket(pids[i], d->sock_path);
+		collect_cgroups(pids[i], cg);
 		if (kill(pids[i], SIGKILL) == 0)
 			killed++;
 	}
@@ -829,6 +918,7 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 
 int daemon_stop(struct daemon *d, assay_error_t *err)
 {
+	struct cgroups cg = {0};
 	sigset_t block, old;
 	int ret = 0;
 
@@ -840,9 +930,22 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	if (d->client && !containerd_gone(d) && remove_all_pods(d, err) < 0) {
-		assay_error_wrap(err, "removing the pods of the embedded containerd");
-		ret = -1;
+	if (d->client && !containerd_gone(d)) {
+		assay_error_t e = NULL;
+
+		/* A daemon that died (UNAVAILABLE) cannot remove its pods: the leftover sweep below
+		 * does it, so that is no failure of the teardown. */
+		if (remove_all_pods(d, &e) < 0 &&
+		    cri_last_code(d->client) != CRI_CODE_UNAVAILABLE) {
+			assay_error_wrap(&e, "removing the pods of the embedded containerd");
+			if (err && *err == NULL)
+				*err = e;
+			else
+				assay_error_release(&e);
+			ret = -1;
+		} else {
+			assay_error_release(&e);
+		}
 	}
 	if (d->client) {
 		cri_close(d->client);
@@ -855,11 +958,27 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 			wait_gone(d, STOP_TIMEOUT_MS);
 		}
 	}
-	/* Twice: a shim killed in the first round may have had children re-parented meanwhile. */
-	for (int round = 0; round < 3 && kill_leftovers(d) > 0; round++) {
+	/* Again while it finds some: children of a killed shim may have been re-parented meanwhile.
+	 */
+	for (int round = 0; round < 3 && kill_leftovers(d, &cg) > 0; round++) {
 		const struct timespec tick = {0, 100 * 1000000L};
 
 		nanosleep(&tick, NULL);
+	}
+	cgroups_remove(&cg);
+	/* The runc shim's default cgroup parent is /<namespace>: gone with its last container. */
+	if (d->made_k8s_cgroup) {
+		DIR *dir = opendir("/sys/fs/cgroup");
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir))) {
+			cleanup_free char *p = xasprintf("/sys/fs/cgroup/%s/k8s.io", de->d_name);
+
+			if (de->d_name[0] != '.')
+				rmdir(p);
+		}
+		if (dir)
+			closedir(dir);
 	}
 	if (d->run_dir) {
 		if (unmount_below(d->run_dir, err) < 0)

@@ -5,13 +5,15 @@
  * leftover checks.
  *
  *   cri-drive -p PAUSE.tar -P PAUSE_REF -i IMAGE.tar -I IMAGE_REF [-a ADAPTER] [-H h1,h2]
- *             [-e NAME=VALUE] [--hold] [-- ARGS...]
+ *             [-e NAME=VALUE] [--hold | --kill-daemon] [-- ARGS...]
  *
  * --hold: start one long container (ARGS) under the first handler and wait for it until a
- * SIGINT/SIGTERM arrives; then tear down and exit 128+signal, the collector's way. */
+ * SIGINT/SIGTERM arrives; then tear down and exit 128+signal, the collector's way.
+ * --kill-daemon: start one long container, SIGKILL containerd, then daemon_stop. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,7 +51,7 @@ static void fail_diag(assay_error_t *err)
 	})
 
 static void lifecycle(struct daemon *d, const char *handler, const char *image, char **args,
-                      const char *mark, bool hold)
+                      const char *mark, bool hold, bool crash)
 {
 	struct cri_client *c = daemon_client(d);
 	const struct daemon_handler *h = daemon_handler(d, handler);
@@ -95,9 +97,21 @@ static void lifecycle(struct daemon *d, const char *handler, const char *image, 
 	    0)
 		goto pod;
 	ms[1] = cri_last_call_ns(c) / 1e6;
+	diag("container-id %s", ctr_id);
+	diag("pod-id %s", pod_id);
 	if (TIMED("StartContainer", cri_start_container(c, ctr_id, &err)) < 0)
 		goto container;
 	ms[2] = cri_last_call_ns(c) / 1e6;
+	if (crash) {
+		/* containerd dies with its shim, runtime and container still up: daemon_stop has to
+		 * find and kill them, unmount and clean up without the CRI. */
+		pid_t pid = daemon_pid(d);
+		int status;
+
+		ok(kill(pid, SIGKILL) == 0 && waitpid(pid, &status, 0) == pid,
+		   "%s: containerd (pid %d) killed with the container running", handler, (int)pid);
+		return;
+	}
 
 	{
 		uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC);
@@ -155,7 +169,8 @@ pod:
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"hold", no_argument, NULL, 'h'}, {0}};
+	static const struct option longopts[] = {
+	    {"hold", no_argument, NULL, 'h'}, {"kill-daemon", no_argument, NULL, 'K'}, {0}};
 	struct daemon_opts opts = {0};
 	const char *image_archive = NULL, *image_ref = NULL, *mark = NULL;
 	cleanup_free char *handlers = xstrdup("runc,runsc");
@@ -164,7 +179,7 @@ int main(int argc, char **argv)
 	assay_error_t err = NULL;
 	struct daemon *d = NULL;
 	char **args;
-	bool hold = false, present = false;
+	bool hold = false, crash = false, present = false;
 	char *save = NULL, *name = NULL, *version = NULL;
 	int opt;
 
@@ -197,6 +212,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			mark = optarg;
+			break;
+		case 'K':
+			crash = true;
 			break;
 		default:
 			return 2;
@@ -231,11 +249,11 @@ int main(int argc, char **argv)
 		fail_diag(&err);
 
 	for (char *h = strtok_r(handlers, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
-		lifecycle(d, h, image_ref, args, mark, hold);
-		if (hold || got_signal)
+		lifecycle(d, h, image_ref, args, mark, hold, crash);
+		if (hold || crash || got_signal)
 			break;
 	}
-	if (!hold) {
+	if (!hold && !crash) {
 		int r = daemon_probe_handler(d, "crun", &err);
 
 		ok(r >= 0, "crun probed: %s", r > 0 ? "works" : "does not work here");

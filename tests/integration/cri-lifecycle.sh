@@ -3,7 +3,8 @@
 # build/tests/cri-drive runs the cpu workload through the CRI under handlers runc and runsc (each
 # call timed) and stops the daemon; then nothing of it may be left: no process mentioning its run
 # directory, no mount under it, no run directory, no shim socket. A second and third run are
-# interrupted with SIGINT while a long container runs (runc, then runsc), and must clean up too.
+# interrupted with SIGINT while a long container runs (runc, then runsc), and must clean up too;
+# so must a run whose containerd was SIGKILLed under a running container.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source tests/tap.sh
@@ -118,6 +119,25 @@ for h in runc runsc; do
 	grep '^# error' "$tmp/hold-$h.out" | head -5
 	[[ -z $(marked) ]]; ok $? "$h: no process of the container is left"
 	left_behind "$(sed -n 's/^# run-dir //p' "$tmp/hold-$h.out")" "$h after SIGINT"
+done
+
+# 3. containerd killed (SIGKILL) under a running container: daemon_stop has no CRI to ask and must
+# still find the shim, the runtime's processes and the container, kill them, unmount, remove the
+# container's cgroups and the run directory.
+for h in runc runsc; do
+	"$drive" --kill-daemon -p build/images/pause.tar -P "$pause_ref" -i build/images/pause.tar \
+		-I "$pause_ref" -a "$adapter" -H "$h" -e "$mark" -- --json \
+		>"$tmp/crash-$h.out" 2>"$tmp/crash-$h.err"
+	rc=$?
+	relay "$tmp/crash-$h.out"
+	((rc == 0)); ok $? "$h: driver with a killed containerd exits 0 (got $rc)"
+	[[ -z $(marked) ]]; ok $? "$h: no process of the container is left"
+	left_behind "$(sed -n 's/^# run-dir //p' "$tmp/crash-$h.out")" "$h after containerd died"
+	for id in $(sed -n 's/^# \(container\|pod\)-id //p' "$tmp/crash-$h.out"); do
+		cgs=$(ls -d /sys/fs/cgroup/*/k8s.io/"$id" /sys/fs/cgroup/*/k8s.io/*/"$id" 2>/dev/null)
+		[[ -z $cgs ]]; ok $? "$h: no cgroup left for ${id:0:12}"
+		[[ -n $cgs ]] && echo "#   left: $cgs"
+	done
 done
 
 dead_after=$(dead_shim_sockets)
