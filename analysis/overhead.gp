@@ -10,7 +10,7 @@ load adir."/palette.gp"
 nt = words(targets)
 stats data using 0 nooutput
 nrow = STATS_records
-w = nrow * (nt * 16 + 24) + 160
+w = nrow * (nt * 16 + 24) + 400
 w = w < 800 ? 800 : (w > 2400 ? 2400 : w)
 h = 560
 bw = 0.8 / nt
@@ -20,7 +20,9 @@ set ytics (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 
 set xrange [-0.6:nrow - 0.4]
 set xtics rotate by 30 right
 set ylabel "overhead vs native (×, log scale)"
-set key outside top center horizontal
+set xlabel "benchmark and figure (headline figures)"
+set key outside right top vertical Left reverse samplen 2
+set lmargin 14
 set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb "#222222" front
 set title "Overhead vs native per benchmark (1 = native; bars above cost more)" font ",13"
 do for [term in "svg png"] {
