@@ -31,6 +31,8 @@ extern char **environ;
 
 enum { H_RUNC, H_RUNSC, H_CRUN, N_HANDLERS };
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+
 struct daemon {
 	char *run_dir;
 	char *endpoint;
@@ -294,11 +296,28 @@ static char *log_errors(const char *path)
 
 static int start_containerd(struct daemon *d, const char *binary, assay_error_t *err)
 {
+	static const char failed[] = "assay: cannot exec containerd\n";
 	cleanup_free char *config = xasprintf("%s/config.toml", d->run_dir);
+	cleanup_free char *runsc_env = xasprintf("ASSAY_RUNSC=%s", d->runsc ? d->runsc : "runsc");
+	cleanup_free char **envp = NULL;
 	cleanup_close int logfd = -1;
+	char *argv[] = {(char *)binary, "--config", config, NULL};
 	pid_t parent = getpid();
+	size_t n = 0;
 	pid_t pid;
 
+	/* Everything the child needs is prepared here: after fork in a process that may already
+	 * run gRPC threads, the child sticks to async-signal-safe calls. The adapter finds runsc
+	 * through ASSAY_RUNSC, passed down by containerd and the shim. */
+	while (environ[n])
+		n++;
+	envp = xcalloc(n + 2, sizeof(*envp));
+	n = 0;
+	for (char **e = environ; *e; e++) {
+		if (strncmp(*e, "ASSAY_RUNSC=", 12) != 0)
+			envp[n++] = *e;
+	}
+	envp[n] = runsc_env;
 	logfd = open(d->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0)
 		return assay_error_make(err, errno, "create `%s`", d->log_path);
@@ -317,10 +336,9 @@ static int start_containerd(struct daemon *d, const char *binary, assay_error_t 
 		dup2(null, STDIN_FILENO);
 		dup2(logfd, STDOUT_FILENO);
 		dup2(logfd, STDERR_FILENO);
-		if (d->runsc)
-			setenv("ASSAY_RUNSC", d->runsc, 1);
-		execlp(binary, binary, "--config", config, (char *)NULL);
-		dprintf(logfd, "assay: exec `%s`: %s\n", binary, strerror(errno));
+		execve(binary, argv, envp);
+		if (write(logfd, failed, sizeof(failed) - 1) < 0)
+			_exit(126);
 		_exit(127);
 	}
 	d->pid = pid;
@@ -394,12 +412,13 @@ static int make_run_dir(struct daemon *d, const char *run_dir, assay_error_t *er
 		real = realpath(run_dir, NULL);
 		if (real == NULL)
 			return assay_error_make(err, errno, "realpath `%s`", run_dir);
+		if (rmdir(real) < 0 || mkdir(real, 0700) < 0) {
+			assay_error_make(err, errno, "run directory `%s` must be new or empty",
+			                 real);
+			free(real);
+			return -1;
+		}
 		d->run_dir = real;
-		if (rmdir(real) < 0)
-			return assay_error_make(err, errno,
-			                        "run directory `%s` must be new or empty", real);
-		if (mkdir(real, 0700) < 0)
-			return assay_error_make(err, errno, "mkdir `%s`", real);
 	}
 	if (chmod(d->run_dir, 0700) < 0)
 		return assay_error_make(err, errno, "chmod `%s`", d->run_dir);
@@ -438,10 +457,9 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 	d->made_shim_dir = stat(SHIM_SOCKET_DIR, &st) < 0;
 	d->made_k8s_cgroup = stat("/sys/fs/cgroup/memory/k8s.io", &st) < 0;
 	if (make_run_dir(d, opts->run_dir, err) < 0) {
-		if (d->run_dir && opts->run_dir == NULL)
-			rmdir(d->run_dir);
-		free(d->run_dir);
-		d->run_dir = NULL;
+		/* Nothing runs yet: removing what make_run_dir created is all there is to undo. */
+		if (d->run_dir)
+			nftw(d->run_dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 		d->stopped = true;
 		daemon_free(d);
 		return -1;

@@ -140,6 +140,22 @@ for h in runc runsc; do
 	done
 done
 
+# 4. A start-up failure (a pause reference the archive does not have) says what is wrong and
+# leaves nothing either; a run directory that is not empty is refused and kept.
+"$drive" -r "$tmp/run" -p build/images/pause.tar -P localhost/assay/nope:0 \
+	-i build/images/pause.tar -I "$pause_ref" -H runc >"$tmp/bad.out" 2>&1
+rc=$?
+((rc == 1)); ok $? "bad pause reference: driver fails (got $rc)"
+grep -q "pause image \`localhost/assay/nope:0\` is not in" "$tmp/bad.out"
+ok $? "bad pause reference: the error names the reference"
+left_behind "$tmp/run" "after a failed start"
+mkdir -p "$tmp/full" && touch "$tmp/full/keep"
+"$drive" -r "$tmp/full" -p build/images/pause.tar -P "$pause_ref" -i build/images/pause.tar \
+	-I "$pause_ref" -H runc >"$tmp/full.out" 2>&1
+grep -q "run directory \`$tmp/full\` must be new or empty" "$tmp/full.out"
+ok $? "a non-empty run directory is refused"
+[[ -e $tmp/full/keep ]]; ok $? "and left as it was"
+
 dead_after=$(dead_shim_sockets)
 [[ -z $(comm -13 <(echo "$dead_before") <(echo "$dead_after")) ]]
 ok $? "no dead shim socket left in /run/containerd/s"
