@@ -50,6 +50,50 @@ static void fail_diag(assay_error_t *err)
 		r_;                                                                                \
 	})
 
+/* The read-only and update calls, on the pod and its created (not yet started) container. */
+static void inspect(struct cri_client *c, const char *handler, const char *pod_id,
+                    const char *ctr_id, const char *const *labels)
+{
+	const char *other[] = {"assay.test", "no-such-run", NULL};
+	struct cri_resources res = {.cpu_period = 100000, .cpu_quota = 50000, .cpu_shares = 512};
+	struct cri_container_status st = {0};
+	struct cri_pod_status ps = {0};
+	assay_error_t err = NULL;
+	char **ids = NULL;
+
+	if (TIMED("PodSandboxStatus", cri_pod_status(c, pod_id, &ps, &err)) == 0) {
+		ok(ps.state == CRI_POD_READY && !strcmp(ps.id, pod_id) && ps.created_at > 0,
+		   "%s: pod is READY", handler);
+		is_str(ps.runtime_handler, handler, "%s: pod reports its handler", handler);
+	}
+	cri_pod_status_release(&ps);
+	if (TIMED("ListPodSandbox by labels", cri_list_pods(c, labels, &ids, &err)) == 0)
+		ok(ids[0] && !strcmp(ids[0], pod_id) && !ids[1], "%s: exactly our pod listed",
+		   handler);
+	cri_strv_free(ids);
+	ids = NULL;
+	if (TIMED("ListPodSandbox by other labels", cri_list_pods(c, other, &ids, &err)) == 0)
+		ok(ids[0] == NULL, "%s: label filter excludes our pod", handler);
+	cri_strv_free(ids);
+	ids = NULL;
+	if (TIMED("ListContainers", cri_list_containers(c, pod_id, NULL, &ids, &err)) == 0)
+		ok(ids[0] && !strcmp(ids[0], ctr_id) && !ids[1], "%s: exactly our container listed",
+		   handler);
+	cri_strv_free(ids);
+	if (TIMED("ContainerStatus", cri_container_status(c, ctr_id, &st, &err)) == 0)
+		ok(st.state == CRI_CONTAINER_CREATED && st.started_at == 0,
+		   "%s: container is CREATED, not started", handler);
+	cri_container_status_release(&st);
+	TIMED("UpdateContainerResources", cri_update_resources(c, ctr_id, &res, &err));
+	ok(cri_container_status(c,
+	                        "0000000000000000000000000000000000000000000000000000000000000000",
+	                        &st, &err) < 0 &&
+	       cri_last_code(c) == CRI_CODE_NOT_FOUND,
+	   "%s: ContainerStatus of an unknown id is NOT_FOUND (%s)", handler,
+	   err ? err->msg : "no error");
+	assay_error_release(&err);
+}
+
 static void lifecycle(struct daemon *d, const char *handler, const char *image, char **args,
                       const char *mark, bool hold, bool crash)
 {
@@ -99,6 +143,8 @@ static void lifecycle(struct daemon *d, const char *handler, const char *image, 
 	ms[1] = cri_last_call_ns(c) / 1e6;
 	diag("container-id %s", ctr_id);
 	diag("pod-id %s", pod_id);
+	if (!hold && !crash)
+		inspect(c, handler, pod_id, ctr_id, labels);
 	if (TIMED("StartContainer", cri_start_container(c, ctr_id, &err)) < 0)
 		goto container;
 	ms[2] = cri_last_call_ns(c) / 1e6;
