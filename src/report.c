@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <poll.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,8 @@
 #include "report.h"
 #include "results.h"
 #include "util.h"
+
+extern char **environ;
 
 #define FIG_DIR  "figures"
 #define DATA_DIR "figures/data"
@@ -432,23 +434,28 @@ static int run_script(struct report *r, const char *script, const char *name, co
 		free(m.buf);
 		return assay_error_make(err, errno, "%s: pipe", script);
 	}
-	pid = fork();
-	if (pid < 0) {
-		free(m.buf);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return assay_error_make(err, errno, "%s: fork", script);
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* posix_spawn, not fork: nothing of ours runs in the child, and a missing gnuplot is an
+	 * error number here rather than a child's exit status */
+	{
+		char *argv[] = {r->gnuplot, "-e", m.buf, script_path, NULL};
+		posix_spawn_file_actions_t fa;
+		int rc;
 
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(pipefd[1], 2);
-		execlp(r->gnuplot, r->gnuplot, "-e", m.buf, script_path, (char *)NULL);
-		dprintf(2, "cannot execute `%s`: %s (Debian: apt-get install gnuplot-nox)\n",
-		        r->gnuplot, strerror(errno));
-		_exit(127);
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+		rc = posix_spawnp(&pid, r->gnuplot, &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+		if (rc != 0) {
+			free(m.buf);
+			close(pipefd[0]);
+			close(pipefd[1]);
+			return assay_error_make(err, rc,
+			                        "%s (figure %s): cannot execute `%s` (Debian: apt-get "
+			                        "install gnuplot-nox, or set GNUPLOT)",
+			                        script_path, name, r->gnuplot);
+		}
 	}
 	free(m.buf);
 	close(pipefd[1]);
@@ -480,6 +487,13 @@ static int run_script(struct report *r, const char *script, const char *name, co
 	if (WIFSIGNALED(status))
 		return assay_error_make(err, 0, "%s (figure %s): gnuplot killed by signal %d: %s",
 		                        script_path, name, WTERMSIG(status), stderr_text);
+	/* (posix_spawn's child exits 127 when exec fails where it cannot report it, e.g. under
+	 * valgrind) */
+	if (WEXITSTATUS(status) == 127 && stderr_len == 0)
+		return assay_error_make(err, 0,
+		                        "%s (figure %s): cannot execute `%s` (Debian: apt-get install "
+		                        "gnuplot-nox, or set GNUPLOT)",
+		                        script_path, name, r->gnuplot);
 	if (WEXITSTATUS(status) != 0)
 		return assay_error_make(err, 0, "%s (figure %s): gnuplot exited with status %d: %s",
 		                        script_path, name, WEXITSTATUS(status), stderr_text);

@@ -110,16 +110,27 @@ static json_t *run(int index, const char *fig1, double v1, const char *fig2, dou
 	return r;
 }
 
+/* results_add_run takes its own reference: drop ours. */
+static int add(struct results *res, size_t cell, json_t *r, assay_error_t *err)
+{
+	int ret = results_add_run(res, cell, r, err);
+
+	json_decref(r);
+	return ret;
+}
+
 /* Results of issue 6's kinds, made up but in their registry's names and units. */
 static int synthetic(const char *dir, assay_error_t *err)
 {
 	static const char *const targets[] = {"native", "cri/containerd/runc",
 	                                      "cri/containerd/runsc"};
+	json_t *meta = json_pack("{s:s, s:s}", "host", "test", "suite", "synthetic");
 	struct results *res;
 	size_t cell;
+	int ret = results_open(dir, meta, &res, err);
 
-	if (results_open(dir, json_pack("{s:s, s:s}", "host", "test", "suite", "synthetic"), &res,
-	                 err) < 0)
+	json_decref(meta);
+	if (ret < 0)
 		return -1;
 	for (size_t t = 0; t < 3; t++) {
 		double slow = 1 + (double)t;
@@ -132,7 +143,7 @@ static int synthetic(const char *dir, assay_error_t *err)
 			if (results_add_cell(res, targets[t], b, NULL, &cell, err) < 0)
 				goto fail;
 			for (int i = 1; i <= 3; i++)
-				if (results_add_run(res, cell,
+				if (add(res, cell,
 				                    run(i, "total_s", slow * n * (1 + 0.01 * i),
 				                        "pss_per_pod_mib", slow * 10 + i, true),
 				                    err) < 0)
@@ -141,7 +152,7 @@ static int synthetic(const char *dir, assay_error_t *err)
 		if (results_add_cell(res, targets[t], "limits.cpu.scaling", NULL, &cell, err) < 0)
 			goto fail;
 		for (int i = 1; i <= 3; i++)
-			if (results_add_run(res, cell,
+			if (add(res, cell,
 			                    run(i, "share_at_55", 0.55 - 0.01 * i, "share_at_60",
 			                        0.6 - 0.02 * slow, false),
 			                    err) < 0)
