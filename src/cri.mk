@@ -39,6 +39,6 @@ $(B)/tests/cri-drive: $(B)/obj/tests/cri/cri-drive.o $(B)/libassay.a
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(ASSAY_LIBS)
 
 ALL += $(B)/libexec/assay-runsc
-test-build: $(B)/tests/cri-drive $(B)/libexec/assay-runsc images
+test-build: $(B)/tests/cri-drive $(B)/libexec/assay-runsc $(BIN)/pause images
 .PHONY: cri
 cri: $(B)/libassay.a $(B)/libexec/assay-runsc $(B)/tests/cri-drive
