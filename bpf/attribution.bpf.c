@@ -28,6 +28,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct attr_cur);
+} attr_cur SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, ATTR_NR_SLOTS);
 	__type(key, __u32);
 	__type(value, struct attr_stats);
@@ -81,11 +88,19 @@ static __always_inline __u32 log2_u64(__u64 v)
 	return r;
 }
 
-static __always_inline void count_syscall(struct attr_task *t, __u64 nr)
-{
-	struct attr_stats *s;
+#define ATTR_SYS_FLAGS (ATTR_TASK_IN_SYS | ATTR_TASK_FORK_RET)
 
-	s = slot(attr_slot(t->role, t->flags));
+static __always_inline struct attr_cur *cur(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&attr_cur, &zero);
+}
+
+static __always_inline void count_syscall(__u32 sl, __u64 nr)
+{
+	struct attr_stats *s = slot(sl);
+
 	if (!s)
 		return;
 	if (nr >= ATTR_NR_SYSCALLS)
@@ -93,54 +108,76 @@ static __always_inline void count_syscall(struct attr_task *t, __u64 nr)
 	s->sc[nr]++;
 }
 
+/* The syscall state lives in the CPU's attr_cur while its task runs (fast path), in task
+ * storage otherwise (a switch-in this program missed): the same code for both. */
+static __always_inline void on_enter(__u32 *flags, __u64 *seg, __u64 *ets, __u32 sl, long id)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	*ets = now;
+	*seg = now;
+	*flags |= ATTR_TASK_IN_SYS;
+	count_syscall(sl, (__u64)id);
+}
+
+static __always_inline void on_exit(__u32 *flags, __u64 *seg, __u64 *ets, __u32 sl,
+                                    struct pt_regs *regs)
+{
+	struct attr_stats *s;
+	__u64 now;
+
+	if (!(*flags & ATTR_SYS_FLAGS)) {
+		/* No sys_enter: a stub under PTRACE_SYSEMU (the Sentry serves the call, only the
+		 * exit tracepoint fires, with the original number), or a call that was already
+		 * running at attach. */
+		count_syscall(sl, BPF_CORE_READ(regs, orig_ax));
+		return;
+	}
+	if (*flags & ATTR_TASK_FORK_RET) {
+		*flags &= ~ATTR_TASK_FORK_RET;
+		return;
+	}
+	*flags &= ~ATTR_TASK_IN_SYS;
+	s = slot(sl);
+	if (!s)
+		return;
+	now = bpf_ktime_get_ns();
+	if (*seg)
+		s->sys_ns += now - *seg;
+	s->lat[log2_u64(now - *ets) & (ATTR_LAT_BUCKETS - 1)]++;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(attr_sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct attr_cur *c = cur();
 	struct attr_task *t;
-	__u64 now;
 
-	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
-	if (!t)
+	if (c && c->task == (__u64)bpf_get_current_task()) {
+		if (c->tracked)
+			on_enter(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, id);
 		return 0;
-	now = bpf_ktime_get_ns();
-	t->enter_ts = now;
-	t->sys_seg = now;
-	t->flags |= ATTR_TASK_IN_SYS;
-	count_syscall(t, (__u64)id);
+	}
+	t = bpf_task_storage_get(&attr_tasks, bpf_get_current_task_btf(), 0, 0);
+	if (t)
+		on_enter(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), id);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(attr_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct attr_stats *s;
+	struct attr_cur *c = cur();
 	struct attr_task *t;
-	__u64 now;
 
-	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
-	if (!t)
-		return 0;
-	if (!(t->flags & (ATTR_TASK_IN_SYS | ATTR_TASK_FORK_RET))) {
-		/* No sys_enter: a stub under PTRACE_SYSEMU (the Sentry serves the call, only the
-		 * exit tracepoint fires, with the original number), or a call that was already
-		 * running at attach. */
-		count_syscall(t, BPF_CORE_READ(regs, orig_ax));
+	if (c && c->task == (__u64)bpf_get_current_task()) {
+		if (c->tracked)
+			on_exit(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, regs);
 		return 0;
 	}
-	if (t->flags & ATTR_TASK_FORK_RET) {
-		t->flags &= ~ATTR_TASK_FORK_RET;
-		return 0;
-	}
-	t->flags &= ~ATTR_TASK_IN_SYS;
-	s = slot(attr_slot(t->role, t->flags));
-	if (!s)
-		return 0;
-	now = bpf_ktime_get_ns();
-	if (t->sys_seg)
-		s->sys_ns += now - t->sys_seg;
-	s->lat[log2_u64(now - t->enter_ts) & (ATTR_LAT_BUCKETS - 1)]++;
+	t = bpf_task_storage_get(&attr_tasks, bpf_get_current_task_btf(), 0, 0);
+	if (t)
+		on_exit(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), regs);
 	return 0;
 }
 
@@ -153,9 +190,17 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 {
 	struct attr_stats *s;
 	struct attr_task *t;
+	struct attr_cur *c;
 	__u64 run, flt, delta;
 
+	c = cur();
 	t = bpf_task_storage_get(&attr_tasks, prev, 0, 0);
+	if (t && c && c->task == (__u64)prev && c->tracked) {
+		/* Its syscall state ran in attr_cur: back to task storage. */
+		t->flags = (t->flags & ~ATTR_SYS_FLAGS) | (c->flags & ATTR_SYS_FLAGS);
+		t->sys_seg = c->sys_seg;
+		t->enter_ts = c->enter_ts;
+	}
 	if (t && !(t->flags & ATTR_TASK_NO_BASE)) {
 		run = prev->se.sum_exec_runtime;
 		flt = prev->min_flt + prev->maj_flt;
@@ -173,8 +218,9 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 		}
 		t->run_base = run;
 		t->flt_base = flt;
-		t->sys_seg = 0; /* off CPU: a missed switch-in must not count the gap */
 	}
+	if (t)
+		t->sys_seg = 0; /* off CPU: a missed switch-in must not count the gap */
 
 	t = bpf_task_storage_get(&attr_tasks, next, 0, 0);
 	if (!t && (next->flags & PF_KTHREAD) && next->pid) {
@@ -186,6 +232,10 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 			t->flags = ATTR_TASK_NO_BASE;
 		}
 	}
+	if (c) {
+		c->task = (__u64)next;
+		c->tracked = t != NULL;
+	}
 	if (!t)
 		return 0;
 	if (t->flags & ATTR_TASK_NO_BASE) {
@@ -195,6 +245,12 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 	}
 	if (t->flags & ATTR_TASK_IN_SYS)
 		t->sys_seg = bpf_ktime_get_ns();
+	if (c) {
+		c->slot = attr_slot(t->role, t->flags);
+		c->flags = t->flags & ATTR_SYS_FLAGS;
+		c->sys_seg = t->sys_seg;
+		c->enter_ts = t->enter_ts;
+	}
 	return 0;
 }
 
@@ -302,6 +358,7 @@ int BPF_PROG(attr_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 {
 	struct attr_exe_key key = {};
 	struct attr_task *t;
+	struct attr_cur *c;
 	__u32 *known, kr, role, old;
 
 	key.dev = BPF_CORE_READ(bprm, file, f_inode, i_sb, s_dev);
@@ -342,6 +399,16 @@ int BPF_PROG(attr_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 		t->flags = 0;
 	}
 	t->role = role;
+	c = cur();
+	if (c && c->task == (__u64)task) {
+		if (!c->tracked) { /* tracked from now on; it is in execve, not seen entering */
+			c->tracked = 1;
+			c->flags = t->flags & ATTR_SYS_FLAGS;
+			c->sys_seg = 0;
+			c->enter_ts = 0;
+		}
+		c->slot = attr_slot(role, t->flags);
+	}
 	emit(ATTR_EV_EXEC, task, role, old, BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name));
 	return 0;
 }

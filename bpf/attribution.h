@@ -52,6 +52,18 @@ struct attr_task {
 	__u64 enter_ts; /* ktime of sys_enter (latency) */
 };
 
+/* Per CPU: the task attr_switch last switched in there, with a copy of its syscall state, so that
+ * the syscall hooks need no task-storage lookup while it runs (synced back at switch-out). */
+struct attr_cur {
+	__u64 task;    /* task_struct address */
+	__u32 tracked; /* it has task storage */
+	__u32 slot;    /* its stats slot */
+	__u32 flags;   /* its ATTR_TASK_IN_SYS / ATTR_TASK_FORK_RET while it runs */
+	__u32 pad;
+	__u64 sys_seg;
+	__u64 enter_ts;
+};
+
 /* Per role, in a per-CPU array: user space sums the CPUs. */
 struct attr_stats {
 	__u64 cpu_ns; /* exact on-CPU time: deltas of se.sum_exec_runtime at switch-out */
