@@ -1380,6 +1380,164 @@ static int fig_lifecycle(struct report *r, FILE *page, assay_error_t *err)
 	return 0;
 }
 
+static bool role_known(const char *role)
+{
+	for (size_t q = 0; q < sizeof(role_order) / sizeof(role_order[0]); q++)
+		if (!strcmp(role, role_order[q]))
+			return true;
+	return false;
+}
+
+/* Canonical roles first, in role_order, then the others in order of appearance. */
+static json_t *roles_sorted(json_t *seen)
+{
+	json_t *out = json_array(), *v;
+	const char *role;
+
+	for (size_t q = 0; q < sizeof(role_order) / sizeof(role_order[0]); q++)
+		if (json_object_get(seen, role_order[q]))
+			json_array_append_new(out, json_string(role_order[q]));
+	json_object_foreach(seen, role, v)
+		if (!role_known(role))
+			json_array_append_new(out, json_string(role));
+	return out;
+}
+
+/* Who pays for each lifecycle call: the tracer's attribution.phases of every measured run,
+ * per target → call → role: CPU ns of each run (a run without the role counts 0). */
+static int fig_calls(struct report *r, FILE *page, assay_error_t *err)
+{
+	const char *name = "calls";
+	cleanup_free char *path = xasprintf("%s/" DATA_DIR "/%s.tsv", r->out, name);
+	json_t *acc = json_object(), *seen = json_object(), *roles, *calls = json_array();
+	struct membuf data, vars, tl, rl;
+	bool ft = true, fr = true;
+	const char *tname;
+	json_t *tv, *v;
+	size_t k;
+	int ret;
+
+	for (size_t bi = 0; bi < r->nbenches; bi++) {
+		struct rbench *b = &r->benches[bi];
+
+		for (size_t i = 0; i < b->ncells; i++) {
+			size_t ri;
+			json_t *run;
+
+			json_array_foreach(json_object_get(b->cells[i].cell, "runs"), ri, run)
+			{
+				json_t *phases = json_object_get(json_object_get(run, "attribution"), "phases");
+				const char *pn;
+				json_t *ph;
+
+				if (!is_measured_run(run) || !json_is_object(phases))
+					continue;
+				json_object_foreach(phases, pn, ph)
+				{
+					json_t *t, *c, *roles_of = json_object_get(ph, "roles");
+					const char *role;
+					json_t *rv;
+					bool known = false;
+
+					if (!strcmp(pn, "run") || strchr(pn, ' ') || !json_is_object(roles_of))
+						continue;
+					if (!(t = json_object_get(acc, b->cells[i].name)))
+						json_object_set_new(acc, b->cells[i].name, t = json_object());
+					if (!(c = json_object_get(t, pn))) {
+						json_object_set_new(t, pn, c = json_object());
+						json_object_set_new(c, "", json_integer(0)); /* runs */
+					}
+					json_object_set_new(c, "",
+					                    json_integer(json_integer_value(json_object_get(c, "")) + 1));
+					json_array_foreach(calls, k, v) known = known || !strcmp(json_string_value(v), pn);
+					if (!known)
+						json_array_append_new(calls, json_string(pn));
+					json_object_foreach(roles_of, role, rv)
+					{
+						json_t *list = json_object_get(c, role);
+
+						if (!*role || strchr(role, ' ') || !json_is_number(json_object_get(rv, "cpu_ns")))
+							continue;
+						if (list == NULL)
+							json_object_set_new(c, role, list = json_array());
+						json_array_append(list, json_object_get(rv, "cpu_ns"));
+						json_object_set_new(seen, role, json_true());
+					}
+				}
+			}
+		}
+	}
+	if (json_object_size(acc) == 0) {
+		json_decref(acc);
+		json_decref(seen);
+		json_decref(calls);
+		absent_html(page, "No per-call attribution: needs CRI targets traced by eBPF (runs' "
+		                  "attribution.phases).");
+		return 0;
+	}
+	roles = roles_sorted(seen);
+	membuf_open(&data);
+	membuf_open(&tl);
+	membuf_open(&rl);
+	json_array_foreach(roles, k, v) words_add(rl.f, &fr, json_string_value(v));
+	fputs("# one block per target: call, then ms of CPU per role:", data.f);
+	json_array_foreach(roles, k, v) fprintf(data.f, " %s", json_string_value(v));
+	fputc('\n', data.f);
+	json_object_foreach(acc, tname, tv)
+	{
+		size_t ci;
+		json_t *call;
+
+		if (!ft)
+			fputs("\n\n", data.f);
+		words_add(tl.f, &ft, tname);
+		json_array_foreach(calls, ci, call)
+		{
+			json_t *c = json_object_get(tv, json_string_value(call));
+			size_t nruns = (size_t)json_integer_value(json_object_get(c, ""));
+
+			if (c == NULL)
+				continue;
+			fputs(json_string_value(call), data.f);
+			json_array_foreach(roles, k, v)
+			{
+				json_t *list = json_object_get(c, json_string_value(v));
+				double vals[nruns ? nruns : 1];
+				size_t nv = 0, li;
+				json_t *x;
+
+				json_array_foreach(list, li, x) if (nv < nruns) vals[nv++] = json_number_value(x);
+				while (nv < nruns)
+					vals[nv++] = 0;
+				tsv_num(data.f, report_median(vals, nv) / 1e6);
+			}
+			fputc('\n', data.f);
+		}
+	}
+	fclose(tl.f);
+	fclose(rl.f);
+	json_decref(acc);
+	json_decref(seen);
+	json_decref(calls);
+	json_decref(roles);
+	membuf_open(&vars);
+	gp_var(vars.f, "targets", tl.buf);
+	gp_var(vars.f, "roles", rl.buf);
+	fclose(vars.f);
+	free(tl.buf);
+	free(rl.buf);
+	ret = membuf_write(&data, path, err);
+	if (ret == 0)
+		ret = run_script(r, "calls", name, vars.buf, err);
+	free(vars.buf);
+	if (ret < 0)
+		return ret;
+	figure_html(page, name, "CPU per lifecycle call by role",
+	            "Who pays for each lifecycle call: CPU time of every role during the call (eBPF, "
+	            "median over the measured runs of all benchmarks), one panel per target.");
+	return 0;
+}
+
 /* Trailing integer of a dotted name ("scalability.runtime.50" → 50), -1 when none. */
 static long trailing_number(const char *s, size_t *prefix_len)
 {
@@ -1722,6 +1880,8 @@ static int write_page(struct report *r, char **index_path, assay_error_t *err)
 		fputs("<h2 id=\"lifecycle\">Lifecycle calls</h2>\n", f);
 		ret = fig_lifecycle(r, f, err);
 	}
+	if (ret == 0)
+		ret = fig_calls(r, f, err);
 	if (ret == 0) {
 		fputs("<h2 id=\"scalability\">Scalability</h2>\n", f);
 		ret = fig_scalability(r, f, err);

@@ -32,7 +32,7 @@ png_ok() { # file: PNG signature, IHDR, 200..5000 px each way
 }
 benches=(performance.cpu.time performance.memory.seqrd performance.memlat performance.disk.rndrd
 	performance.syscall)
-figures=(overhead memlat lifecycle)
+figures=(overhead memlat lifecycle calls)
 for b in "${benches[@]}"; do figures+=("bars-$b" "attribution-$b"); done
 for f in "${figures[@]}"; do
 	svg=$dir/figures/$f.svg png=$dir/figures/$f.png data=$dir/figures/data/$f.tsv
