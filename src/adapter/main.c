@@ -66,7 +66,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "assay-runsc: %s\n", errbuf);
 		return 2;
 	}
-	extra = adapter_split_flags(extra_s ? strdup(extra_s) : NULL);
+	extra_s = extra_s ? strdup(extra_s) : NULL;
+	extra = adapter_split_flags(extra_s);
 	if (cmd.command && strcmp(cmd.command, "create") == 0 &&
 	    adapter_rewrite_bundle(cmd.bundle, errbuf, sizeof(errbuf)) < 0) {
 		fprintf(stderr, "assay-runsc: create %s: %s\n", cmd.id ? cmd.id : "", errbuf);
@@ -92,5 +93,6 @@ int main(int argc, char **argv)
 	}
 	free(rargv);
 	free(extra);
+	free(extra_s);
 	return ret < 0 ? 1 : ret;
 }

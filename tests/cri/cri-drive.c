@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +283,16 @@ int main(int argc, char **argv)
 	run_dir = xstrdup(daemon_run_dir(d));
 	ok(1, "embedded containerd starts (pid %d, %s)", (int)daemon_pid(d), daemon_endpoint(d));
 	cri_set_cancel(daemon_client(d), &got_signal);
+	{
+		cleanup_free char *sock = xstrdup(daemon_endpoint(d) + strlen("unix://"));
+		struct stat st_dir = {0}, st_sock = {0};
+		int r1 = stat(run_dir, &st_dir), r2 = stat(sock, &st_sock);
+
+		ok(r1 == 0 && (st_dir.st_mode & 07777) == 0700, "run directory is 0700 (%o)",
+		   st_dir.st_mode & 07777);
+		ok(r2 == 0 && S_ISSOCK(st_sock.st_mode) && (st_sock.st_mode & 07777) == 0600,
+		   "CRI socket is 0600 (%o)", st_sock.st_mode & 07777);
+	}
 	opt = cri_version(daemon_client(d), &name, &version, &err);
 	ok(opt == 0 && !strcmp(name, "containerd"), "CRI Version: %s %s", name, version);
 	free(name);
