@@ -71,6 +71,12 @@ void kinds_pod_release(struct kinds_pod *p);
 int kinds_wait_start(struct cri_client *c, const struct kinds_pod *p, uint64_t timeout_ns,
                      uint64_t *start_ns, json_t **line);
 
+/* A client on the target's daemon with its channel warmed up (a gRPC channel connects on its
+ * first call, which must not land in a timed one). */
+int kinds_connect(const struct target *t, struct cri_client **out, assay_error_t *err);
+/* The last JSON object line of a CRI log's stdout (the workload's result), or NULL with *why. */
+json_t *kinds_log_result(const char *log_path, char **why);
+
 /* Whether a failed CRI call means the daemon is gone (the target's end, not one run's). */
 bool kinds_daemon_gone(struct cri_client *c);
 

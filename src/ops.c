@@ -250,9 +250,7 @@ int kinds_wait_start(struct cri_client *c, const struct kinds_pod *p, uint64_t t
 	}
 }
 
-/* A fresh client on the target's daemon, its channel warmed up (the first call of a gRPC
- * channel connects: that must not land in a timed call). */
-static int connect_warm(const struct target *t, struct cri_client **out, assay_error_t *err)
+int kinds_connect(const struct target *t, struct cri_client **out, assay_error_t *err)
 {
 	cleanup_free char *ep = kinds_endpoint(t);
 
@@ -264,6 +262,33 @@ static int connect_warm(const struct target *t, struct cri_client **out, assay_e
 		return assay_error_wrap(err, "%s", t->name);
 	}
 	return 0;
+}
+
+json_t *kinds_log_result(const char *log_path, char **why)
+{
+	assay_error_t e = NULL;
+	cleanup_free char *text = cri_log_read_stdout(log_path, &e);
+	json_t *found = NULL;
+	char *line, *save = NULL;
+
+	if (text == NULL) {
+		*why = assay_error_text(e);
+		assay_error_release(&e);
+		return NULL;
+	}
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		json_t *j = *line == '{' ? json_loads(line, 0, NULL) : NULL;
+
+		if (json_is_object(j)) {
+			json_decref(found);
+			found = j;
+		} else {
+			json_decref(j);
+		}
+	}
+	if (found == NULL)
+		*why = xstrdup("the workload printed no JSON result line");
+	return found;
 }
 
 /* ---- operations.container.lifecycle -------------------------------------------------------- */
@@ -321,7 +346,7 @@ int ops_lifecycle_run(struct target *t, const struct benchmark *b, json_t *param
 	ref = kinds_image_ref(t, b->image, err);
 	if (ref == NULL)
 		return -1;
-	if (connect_warm(t, &c, err) < 0)
+	if (kinds_connect(t, &c, err) < 0)
 		return -1;
 	t->seq++;
 	if (kinds_pod_init(&p, t, "l", t->seq, b->name, spec->run_index, b->image, ref,
