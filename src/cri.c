@@ -251,9 +251,10 @@ static int unary(struct cri_client *c, const char *service, const char *method,
 	t0 = assay_now_ns(CLOCK_MONOTONIC);
 	deadline = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
 	                        gpr_time_from_millis(c->timeout_ms, GPR_TIMESPAN));
-	method_slice = grpc_slice_from_static_string(path);
+	method_slice = grpc_slice_from_copied_string(path);
 	call = grpc_channel_create_call(c->channel, NULL, GRPC_PROPAGATE_DEFAULTS, c->cq,
 	                                method_slice, NULL, deadline, NULL);
+	grpc_slice_unref(method_slice);
 	cerr = grpc_call_start_batch(call, ops, 6, call, NULL);
 	if (cerr != GRPC_CALL_OK) {
 		grpc_call_unref(call);
