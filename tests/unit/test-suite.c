@@ -77,7 +77,7 @@ static void good_suite(void)
 	ok(s->targets[1].kind == SUITE_TARGET_OCI && !strcmp(s->targets[1].runtime, "runc"),
 	   "oci target");
 	ok(s->targets[0].kind == SUITE_TARGET_NATIVE && s->targets[0].runtime == NULL, "native");
-	is_int(s->n_benches, 6, "glob expanded: syscall, cpu and four disk benchmarks");
+	is_int(s->n_benches, 7, "glob expanded: syscall, cpu and five disk benchmarks");
 	is_str(s->benches[0].def->name, "performance.syscall", "order kept");
 	is_str(s->benches[2].def->name, "performance.disk.rndrd", "glob expands sorted");
 	is_int(s->benches[0].runs, 2, "suite-wide runs");
@@ -91,15 +91,15 @@ static void good_suite(void)
 	is_str(json_string_value(json_object_get(s->benches[1].params, "threads")), "1",
 	       "default filled in");
 	is_int(json_object_size(s->benches[1].overrides), 2, "overrides kept apart");
-	is_str(json_string_value(json_object_get(s->benches[5].params, "file-total-size")), "8M",
+	is_str(json_string_value(json_object_get(s->benches[6].params, "file-total-size")), "8M",
 	       "glob entries share parameters");
 	ok(s->order == SUITE_ORDER_SEQUENTIAL, "order");
 	is_str(s->output, "/tmp/x", "output");
 	is_str(s->pod_network, "cni", "options.pod-network");
 	is_int(s->cri_timeout_s, 30, "options.cri-timeout");
 	ok(strstr(s->text, "name: mine") == s->text, "suite text kept for meta");
-	is_int(suite_cells(s), 18, "cells = targets × benchmarks");
-	is_int(suite_runs(s), 3 * (3 + 5 + 4 * 3), "runs include warm-ups");
+	is_int(suite_cells(s), 21, "cells = targets × benchmarks");
+	is_int(suite_runs(s), 3 * (3 + 5 + 5 * 3), "runs include warm-ups");
 	ok(suite_estimate_s(s) > 0, "estimate is positive");
 
 	steps = suite_plan(s, &n);
@@ -139,7 +139,7 @@ static void restrict_suite(void)
 	is_int(s->n_targets, 3, "glob picks suite targets, exact names may add new ones");
 	is_str(s->targets[0].name, "oci/runc", "order of the list");
 	is_str(s->targets[2].name, "oci/runsc", "added target");
-	is_int(s->n_benches, 3, "benchmarks kept: cpu, seqrd, seqwr");
+	is_int(s->n_benches, 4, "benchmarks kept: cpu, seqrd, seqrewr, seqwr");
 	is_int(s->benches[0].runs, 4, "--runs overrides");
 	is_int(suite_restrict(s, NULL, NULL, 0, 0, true, &err), 0, "quick");
 	ok(s->benches[0].runs == 1 && s->benches[0].warmup == 0, "quick: one run, no warm-up");
