@@ -304,10 +304,17 @@ int cmd_table(int argc, char **argv, assay_error_t *err)
 	}
 	if (argc - optind != 1)
 		return assay_error_usage(err, "table: expected one results directory (see --help)");
-	if (stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode))
+	if (stat(argv[optind], &st) < 0)
+		return assay_error_usage(err, "table: `%s`: %s (expected a results directory)",
+		                         argv[optind], strerror(errno));
+	if (S_ISDIR(st.st_mode))
 		path = xasprintf("%s/%s", argv[optind], RESULTS_JSON);
 	else
 		path = xstrdup(argv[optind]);
+	if (stat(path, &st) < 0)
+		return assay_error_usage(err,
+		                         "table: `%s`: no %s in it (run `collector run` first)",
+		                         argv[optind], RESULTS_JSON);
 	if (results_load(path, &root, err) < 0)
 		return -1;
 	ret = table_render(root, tsv, &text, err);
