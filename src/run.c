@@ -243,6 +243,8 @@ static struct cell_state *cell_of(struct engine *e, size_t ti, size_t bi)
 static int close_target_cells(struct engine *e, size_t ti, const char *status, const char *reason,
                               assay_error_t *err)
 {
+	size_t n = 0;
+
 	for (size_t bi = 0; bi < e->suite->n_benches; bi++) {
 		struct cell_state *c = cell_of(e, ti, bi);
 
@@ -251,7 +253,13 @@ static int close_target_cells(struct engine *e, size_t ti, const char *status, c
 		c->closed = true;
 		if (results_set_status(e->results, c->index, status, reason, err) < 0)
 			return -1;
-		report_cell(e, ti, bi);
+		n++;
+	}
+	/* one line for the target, not one per cell: the reason is the same */
+	if (n && e->opts->verbosity >= 0) {
+		clear_progress(e);
+		fprintf(stderr, "%-7s %-22s %zu cell%s: %s\n", status, e->suite->targets[ti].name,
+		        n, n == 1 ? "" : "s", reason ? reason : "");
 	}
 	return 0;
 }

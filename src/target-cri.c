@@ -77,8 +77,19 @@ static int shared_open(struct target *t, assay_error_t *err)
 		cleanup_free char *dir = xasprintf("%s/containerd", t->cfg.run_dir);
 		cleanup_free char *pause_archive = xasprintf("%s/pause.tar", t->cfg.image_dir);
 		cleanup_free char *pause_ref = image_ref(t->cfg.image_dir, "pause", err);
+		cleanup_free char *adapter = daemon_default_adapter();
+		cleanup_free char *adapter_copy = xasprintf("%s/assay-runsc", t->cfg.run_dir);
 		struct daemon_opts o = {
 		    .run_dir = dir, .pause_archive = pause_archive, .pause_ref = pause_ref};
+
+		/* the run's own copy: a rebuild during the suite must not pull it away */
+		if (adapter) {
+			char *cp[] = {"cp", adapter, adapter_copy, NULL};
+
+			if (target_command(cp, NULL, err) == 0)
+				o.runsc_adapter = adapter_copy;
+			assay_error_release(err);
+		}
 
 		if (pause_ref == NULL || daemon_start(&o, &shared.daemon, err) < 0)
 			goto fail;
