@@ -51,6 +51,81 @@ static int run(char **argv, char *out, size_t len)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static char *read_all(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	while (buf) {
+		if (len + 1 == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+
+			if (bigger == NULL)
+				break;
+			buf = bigger;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			buf[len] = '\0';
+			return n < 0 ? (free(buf), NULL) : buf;
+		}
+		len += (size_t)n;
+	}
+	free(buf);
+	return NULL;
+}
+
+/* runc's `update --resources FILE|- ID`, which runsc lacks: the limits go into the sandbox's
+ * cgroups (with one sandbox per container, the container's). */
+static int update(const struct adapter_cmd *cmd, const char *runsc, char **extra)
+{
+	static struct adapter_write writes[32];
+	char state[16384], path[64], errbuf[1024];
+	char **sargv = adapter_state_argv(cmd, runsc, extra);
+	char *res = NULL, *cg = NULL;
+	int fd, pid, n, ret = 1;
+
+	if (cmd->resources == NULL || strcmp(cmd->resources, "-") == 0) {
+		res = read_all(STDIN_FILENO);
+	} else if ((fd = open(cmd->resources, O_RDONLY | O_CLOEXEC)) >= 0) {
+		res = read_all(fd);
+		close(fd);
+	}
+	if (res == NULL) {
+		fprintf(stderr, "assay-runsc: update %s: cannot read the resources: %s\n", cmd->id,
+		        strerror(errno));
+		goto out;
+	}
+	if (run(sargv, state, sizeof(state)) != 0 || (pid = adapter_state_pid(state)) <= 0) {
+		fprintf(stderr, "assay-runsc: update %s: no running sandbox\n", cmd->id);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		cg = read_all(fd);
+		close(fd);
+	}
+	if (cg == NULL) {
+		fprintf(stderr, "assay-runsc: update %s: read %s: %s\n", cmd->id, path,
+		        strerror(errno));
+		goto out;
+	}
+	n = adapter_update_plan(res, cg, "/sys/fs/cgroup", writes, 32, errbuf, sizeof(errbuf));
+	if (n < 0 || adapter_apply(writes, (size_t)n, errbuf, sizeof(errbuf)) < 0) {
+		fprintf(stderr, "assay-runsc: update %s: %s\n", cmd->id, errbuf);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(sargv);
+	free(res);
+	free(cg);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *runsc = getenv("ASSAY_RUNSC");
@@ -72,6 +147,12 @@ int main(int argc, char **argv)
 	    adapter_rewrite_bundle(cmd.bundle, errbuf, sizeof(errbuf)) < 0) {
 		fprintf(stderr, "assay-runsc: create %s: %s\n", cmd.id ? cmd.id : "", errbuf);
 		return 1;
+	}
+	if (cmd.command && strcmp(cmd.command, "update") == 0 && cmd.id) {
+		ret = update(&cmd, runsc, extra);
+		free(extra);
+		free(extra_s);
+		return ret;
 	}
 	rargv = adapter_runsc_argv(&cmd, runsc, extra);
 	if (cmd.command == NULL || strcmp(cmd.command, "kill") != 0 || cmd.id == NULL) {

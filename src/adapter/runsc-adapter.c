@@ -95,10 +95,19 @@ int adapter_parse(int argc, char **argv, struct adapter_cmd *out, char *errbuf, 
 			out->bundle = a + 9;
 			continue;
 		}
+		if (!strcmp(a, "--resources") || !strcmp(a, "-r")) {
+			if (j + 1 < argc)
+				out->resources = argv[++j];
+			continue;
+		}
+		if (!strncmp(a, "--resources=", 12)) {
+			out->resources = a + 12;
+			continue;
+		}
 		if (!strcmp(a, "--pid-file") || !strcmp(a, "--console-socket") ||
 		    !strcmp(a, "--process") || !strcmp(a, "-p") || !strcmp(a, "--format") ||
-		    !strcmp(a, "-f") || !strcmp(a, "--preserve-fds") || !strcmp(a, "--resources") ||
-		    !strcmp(a, "-r") || !strcmp(a, "--image-path") || !strcmp(a, "--work-path") ||
+		    !strcmp(a, "-f") || !strcmp(a, "--preserve-fds") ||
+		    !strcmp(a, "--image-path") || !strcmp(a, "--work-path") ||
 		    !strcmp(a, "--interval"))
 			j++;
 	}
@@ -240,4 +249,214 @@ int adapter_state_stopped(const char *state_json)
 	ret = status ? strcmp(status, "stopped") == 0 : -1;
 	json_decref(st);
 	return ret;
+}
+
+int adapter_state_pid(const char *state_json)
+{
+	json_t *st = json_loads(state_json, 0, NULL);
+	json_t *pid = st ? json_object_get(st, "pid") : NULL;
+	int ret =
+	    json_is_integer(pid) && json_integer_value(pid) > 0 ? (int)json_integer_value(pid) : -1;
+
+	json_decref(st);
+	return ret;
+}
+
+static int plan_add(struct adapter_write *out, size_t max, size_t *n, const char *dir,
+                    const char *file, const char *value, char *errbuf, size_t errlen)
+{
+	if (*n >= max) {
+		errf(errbuf, errlen, "too many cgroup writes");
+		return -1;
+	}
+	if ((size_t)snprintf(out[*n].path, sizeof(out[*n].path), "%s/%s", dir, file) >=
+	        sizeof(out[*n].path) ||
+	    (size_t)snprintf(out[*n].value, sizeof(out[*n].value), "%s", value) >=
+	        sizeof(out[*n].value)) {
+		errf(errbuf, errlen, "cgroup path or value too long: %s/%s", dir, file);
+		return -1;
+	}
+	(*n)++;
+	return 0;
+}
+
+/* Whether a comma-separated controller list names ctrl. */
+static int has_controller(const char *list, size_t len, const char *ctrl)
+{
+	size_t cl = strlen(ctrl);
+
+	for (const char *p = list; p < list + len;) {
+		const char *comma = memchr(p, ',', (size_t)(list + len - p));
+		size_t l = comma ? (size_t)(comma - p) : (size_t)(list + len - p);
+
+		if (l == cl && memcmp(p, ctrl, cl) == 0)
+			return 1;
+		p += l + 1;
+	}
+	return 0;
+}
+
+int adapter_update_plan(const char *resources_json, const char *proc_cgroup,
+                        const char *cgroup_root, struct adapter_write *out, size_t max,
+                        char *errbuf, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *res = json_loads(resources_json, 0, &jerr);
+	json_t *cpu, *mem, *quota, *period, *shares, *limit, *cpus, *mems;
+	char v[64], dir[4096];
+	size_t n = 0;
+	int groups = 0;
+
+	if (!json_is_object(res)) {
+		errf(errbuf, errlen, "resources: %s", res ? "not a JSON object" : jerr.text);
+		json_decref(res);
+		return -1;
+	}
+	cpu = json_object_get(res, "cpu");
+	mem = json_object_get(res, "memory");
+	quota = json_object_get(cpu, "quota");
+	period = json_object_get(cpu, "period");
+	shares = json_object_get(cpu, "shares");
+	cpus = json_object_get(cpu, "cpus");
+	mems = json_object_get(cpu, "mems");
+	limit = json_object_get(mem, "limit");
+
+	for (const char *line = proc_cgroup; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		const char *c1 = memchr(line, ':', len);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+
+		if (c2) {
+			const char *ctrl = c1 + 1, *path = c2 + 1;
+			size_t clen = (size_t)(c2 - ctrl), plen = len - (size_t)(path - line);
+			int v2 = clen == 0;
+
+			if (plen > 1 || (plen == 1 && path[0] != '/')) {
+				if (v2) {
+					/* Hybrid hosts mount the v2 tree at unified/. */
+					struct stat st;
+
+					snprintf(dir, sizeof(dir), "%s/unified", cgroup_root);
+					if (stat(dir, &st) == 0)
+						snprintf(dir, sizeof(dir), "%s/unified%.*s",
+						         cgroup_root, (int)plen, path);
+					else
+						snprintf(dir, sizeof(dir), "%s%.*s", cgroup_root,
+						         (int)plen, path);
+				} else {
+					snprintf(dir, sizeof(dir), "%s/%.*s%.*s", cgroup_root,
+					         (int)clen, ctrl, (int)plen, path);
+				}
+				groups++;
+				if (v2 && (json_is_integer(quota) || json_is_integer(period))) {
+					long long q =
+					    json_is_integer(quota) ? json_integer_value(quota) : -1;
+					long long p = json_is_integer(period)
+					                  ? json_integer_value(period)
+					                  : 100000;
+
+					if (q < 0)
+						snprintf(v, sizeof(v), "max %lld", p);
+					else
+						snprintf(v, sizeof(v), "%lld %lld", q, p);
+					if (plan_add(out, max, &n, dir, "cpu.max", v, errbuf,
+					             errlen) < 0)
+						goto fail;
+				}
+				if (v2 && json_is_integer(shares) &&
+				    json_integer_value(shares) >= 2) {
+					long long sh = json_integer_value(shares);
+
+					/* The conversion runc and the kubelet use. */
+					snprintf(v, sizeof(v), "%lld",
+					         1 + ((sh - 2) * 9999) / 262142);
+					if (plan_add(out, max, &n, dir, "cpu.weight", v, errbuf,
+					             errlen) < 0)
+						goto fail;
+				}
+				if (v2 && json_is_integer(limit)) {
+					long long l = json_integer_value(limit);
+
+					if (l < 0)
+						snprintf(v, sizeof(v), "max");
+					else
+						snprintf(v, sizeof(v), "%lld", l);
+					if (plan_add(out, max, &n, dir, "memory.max", v, errbuf,
+					             errlen) < 0)
+						goto fail;
+				}
+				if (!v2 && has_controller(ctrl, clen, "cpu")) {
+					/* Period first: the kernel checks the quota against it. */
+					if (json_is_integer(period)) {
+						snprintf(v, sizeof(v), "%lld",
+						         (long long)json_integer_value(period));
+						if (plan_add(out, max, &n, dir, "cpu.cfs_period_us",
+						             v, errbuf, errlen) < 0)
+							goto fail;
+					}
+					if (json_is_integer(quota)) {
+						snprintf(v, sizeof(v), "%lld",
+						         (long long)json_integer_value(quota));
+						if (plan_add(out, max, &n, dir, "cpu.cfs_quota_us",
+						             v, errbuf, errlen) < 0)
+							goto fail;
+					}
+					if (json_is_integer(shares)) {
+						snprintf(v, sizeof(v), "%lld",
+						         (long long)json_integer_value(shares));
+						if (plan_add(out, max, &n, dir, "cpu.shares", v,
+						             errbuf, errlen) < 0)
+							goto fail;
+					}
+				}
+				if (!v2 && has_controller(ctrl, clen, "memory") &&
+				    json_is_integer(limit)) {
+					snprintf(v, sizeof(v), "%lld",
+					         (long long)json_integer_value(limit));
+					if (plan_add(out, max, &n, dir, "memory.limit_in_bytes", v,
+					             errbuf, errlen) < 0)
+						goto fail;
+				}
+				if (!v2 && has_controller(ctrl, clen, "cpuset")) {
+					if (json_is_string(cpus) && *json_string_value(cpus) &&
+					    plan_add(out, max, &n, dir, "cpuset.cpus",
+					             json_string_value(cpus), errbuf, errlen) < 0)
+						goto fail;
+					if (json_is_string(mems) && *json_string_value(mems) &&
+					    plan_add(out, max, &n, dir, "cpuset.mems",
+					             json_string_value(mems), errbuf, errlen) < 0)
+						goto fail;
+				}
+			}
+		}
+		line = end ? end + 1 : line + len;
+	}
+	json_decref(res);
+	if (groups == 0) {
+		errf(errbuf, errlen, "the sandbox has no cgroup of its own to update");
+		return -1;
+	}
+	return (int)n;
+fail:
+	json_decref(res);
+	return -1;
+}
+
+int adapter_apply(const struct adapter_write *w, size_t n, char *errbuf, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		int fd = open(w[i].path, O_WRONLY | O_CLOEXEC);
+		size_t len = strlen(w[i].value);
+
+		if (fd < 0 || write(fd, w[i].value, len) != (ssize_t)len) {
+			errf(errbuf, errlen, "write %s to `%s`: %s", w[i].value, w[i].path,
+			     strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
 }

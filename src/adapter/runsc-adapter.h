@@ -6,7 +6,10 @@
  *   - `create` turns the bundle's io.kubernetes.cri.container-type "container" into "sandbox",
  *     so each CRI container is its own gVisor sandbox whose pid the shim can wait for (the runc
  *     shim would otherwise wait on the pod sandbox's pid and never see the container exit);
- *   - `kill` of a sandbox that has already stopped succeeds (the shim kills on every stop).
+ *   - `kill` of a sandbox that has already stopped succeeds (the shim kills on every stop);
+ *   - `update` (which runsc lacks) writes the new CPU/memory limits into the cgroups the sandbox
+ *     runs in, so UpdateContainerResources works on a running container: with one sandbox per
+ *     container, the sandbox's cgroup is the container's.
  * runsc is $ASSAY_RUNSC, or `runsc` from PATH. */
 #ifndef ASSAY_RUNSC_ADAPTER_H
 #define ASSAY_RUNSC_ADAPTER_H
@@ -18,11 +21,12 @@
 struct adapter_cmd {
 	int argc;
 	char **argv;
-	int cmd_index;       /* argv index of the subcommand; 0 when there is none */
-	const char *command; /* argv[cmd_index] or NULL */
-	const char *id;      /* the container id operand, when the command takes one */
-	const char *bundle;  /* create/run: --bundle/-b value, "." by default */
-	int has_network;     /* a --network flag was given already */
+	int cmd_index;         /* argv index of the subcommand; 0 when there is none */
+	const char *command;   /* argv[cmd_index] or NULL */
+	const char *id;        /* the container id operand, when the command takes one */
+	const char *bundle;    /* create/run: --bundle/-b value, "." by default */
+	const char *resources; /* update: --resources/-r value ("-": stdin) */
+	int has_network;       /* a --network flag was given already */
 };
 
 /* Splits runc's command line (argv[0] is the adapter itself). Returns 0, or -1 with a message in
@@ -48,5 +52,22 @@ int adapter_rewrite_bundle(const char *bundle, char *errbuf, size_t errlen);
 
 /* Whether `runsc state` JSON output says the container has stopped: 1 yes, 0 no, -1 unreadable. */
 int adapter_state_stopped(const char *state_json);
+/* The sandbox's pid from `runsc state` JSON, or -1. */
+int adapter_state_pid(const char *state_json);
+
+struct adapter_write {
+	char path[4096];
+	char value[64];
+};
+
+/* The cgroup file writes that apply an OCI LinuxResources JSON (what `runc update --resources`
+ * reads) to a process whose /proc/PID/cgroup is proc_cgroup, with cgroupfs mounted at
+ * cgroup_root ("/sys/fs/cgroup"): cgroup v1 cpu/memory/cpuset hierarchies, or the v2 group when
+ * the process has one of its own. Returns how many (at most max), or -1 with errbuf set. */
+int adapter_update_plan(const char *resources_json, const char *proc_cgroup,
+                        const char *cgroup_root, struct adapter_write *out, size_t max,
+                        char *errbuf, size_t errlen);
+/* Performs the writes in order. Returns 0, or -1 with errbuf naming the file and the error. */
+int adapter_apply(const struct adapter_write *w, size_t n, char *errbuf, size_t errlen);
 
 #endif

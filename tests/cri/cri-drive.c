@@ -149,6 +149,17 @@ static void lifecycle(struct daemon *d, const char *handler, const char *image, 
 	if (TIMED("StartContainer", cri_start_container(c, ctr_id, &err)) < 0)
 		goto container;
 	ms[2] = cri_last_call_ns(c) / 1e6;
+	if (hold) {
+		/* A running container: the runtime itself has to apply the update. */
+		struct cri_resources res = {.cpu_period = 100000, .cpu_quota = 50000};
+		int r = cri_update_resources(c, ctr_id, &res, &err);
+
+		ok(r == 0, "%s: UpdateContainerResources on the running container (%.1f ms)",
+		   handler, cri_last_call_ns(c) / 1e6);
+		if (r < 0)
+			diag("%s", err->msg);
+		assay_error_release(&err);
+	}
 	if (crash) {
 		/* containerd dies with its shim, runtime and container still up: daemon_stop has to
 		 * find and kill them, unmount and clean up without the CRI. */

@@ -2,7 +2,8 @@
 # The runsc adapter (build/libexec/assay-runsc) against real runsc, the way the runc v2 shim calls
 # it (runc's command line), without containerd: create rewrites the CRI container-type, the
 # container runs as its own gVisor sandbox in the host's network namespace (--network=none), a
-# kill after the sandbox stopped succeeds where runsc's own kill fails, delete cleans up.
+# kill after the sandbox stopped succeeds where runsc's own kill fails, update writes the limits into
+# the sandbox's cgroups, delete cleans up.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 source tests/tap.sh
@@ -50,6 +51,22 @@ ok $? "the sandbox runs with --network=none"
 "${A[@]}" start "$id"; ok $? "start"
 status=$("${A[@]}" state "$id" | jq -r .status)
 [[ $status == running ]]; ok $? "state says running (got $status)"
+
+# update: runsc has none; the adapter writes the limits into the sandbox's own cgroups.
+cg=$(sed -n 's/^[0-9]*:[^:]*cpu,cpuacct[^:]*:\(.*\)$/\1/p; s/^[0-9]*:cpu:\(.*\)$/\1/p' "/proc/$pid/cgroup" | head -1)
+cpudir=$(ls -d /sys/fs/cgroup/cpu,cpuacct /sys/fs/cgroup/cpu 2>/dev/null | head -1)$cg
+[[ -n $cg && $cg != / && -e $cpudir/cpu.cfs_quota_us ]]
+ok $? "the sandbox has a cpu cgroup of its own ($cg)"
+echo '{"cpu": {"period": 100000, "quota": 37000, "shares": 300}}' |
+	"${A[@]}" update --resources - "$id" 2>"$tmp/update.err"
+ok $? "update --resources - through the adapter"
+sed 's/^/#   /' "$tmp/update.err" | head -3
+[[ $(cat "$cpudir/cpu.cfs_quota_us" 2>/dev/null) == 37000 ]]; ok $? "quota 37000 is in the sandbox's cgroup"
+[[ $(cat "$cpudir/cpu.shares" 2>/dev/null) == 300 ]]; ok $? "shares 300 too"
+echo '{"cpu": {"quota": -1}}' | "${A[@]}" update --resources - "$id"
+[[ $(cat "$cpudir/cpu.cfs_quota_us" 2>/dev/null) == -1 ]]; ok $? "quota back to unlimited"
+echo 'not json' | "${A[@]}" update --resources - "$id" 2>/dev/null
+(($? != 0)); ok $? "update with bad resources fails"
 
 "${A[@]}" kill "$id" 15; ok $? "kill TERM while running"
 for _ in $(seq 100); do

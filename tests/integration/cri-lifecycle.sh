@@ -114,6 +114,7 @@ for h in runc runsc; do
 	wait "$driver_pid"
 	rc=$?
 	driver_pid=
+	relay "$tmp/hold-$h.out"
 	((rc == 130)); ok $? "$h: interrupted driver exits 130 (got $rc)"
 	grep -q '^ok .*daemon_stop' "$tmp/hold-$h.out"; ok $? "$h: daemon_stop succeeded after SIGINT"
 	grep '^# error' "$tmp/hold-$h.out" | head -5

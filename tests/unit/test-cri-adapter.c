@@ -176,6 +176,110 @@ static void test_state(void)
 	       "running state");
 	is_int(adapter_state_stopped("not json"), -1, "garbage");
 	is_int(adapter_state_stopped("{\"id\":\"a\"}"), -1, "no status");
+	is_int(adapter_state_pid("{\"id\":\"a\",\"status\":\"running\",\"pid\":42}"), 42, "pid");
+	is_int(adapter_state_pid("{\"id\":\"a\",\"pid\":0}"), -1, "no pid of a stopped sandbox");
+}
+
+static const char hybrid_cgroup[] = "12:cpuset:/k8s.io/abc\n"
+                                    "11:memory:/k8s.io/abc\n"
+                                    "4:cpu,cpuacct:/k8s.io/abc\n"
+                                    "1:name=systemd:/k8s.io/abc\n"
+                                    "0::/\n";
+
+static int find(const struct adapter_write *w, int n, const char *path)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp(w[i].path, path) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static void test_update(void)
+{
+	struct adapter_write w[32];
+	char errbuf[256], root[] = "/tmp/assay-test-cri-update-XXXXXX";
+	cleanup_free char *cgdir = NULL, *file = NULL;
+	char buf[64] = "";
+	FILE *f;
+	int n;
+
+	n = adapter_update_plan("{\"cpu\": {\"quota\": 50000, \"period\": 100000, \"shares\": 512},"
+	                        " \"memory\": {\"limit\": 268435456}}",
+	                        hybrid_cgroup, "/sys/fs/cgroup", w, 32, errbuf, sizeof(errbuf));
+	is_int(n, 4, "v1 hybrid: period, quota, shares, memory limit");
+	if (n == 4) {
+		int per = find(w, n, "/sys/fs/cgroup/cpu,cpuacct/k8s.io/abc/cpu.cfs_period_us");
+		int quo = find(w, n, "/sys/fs/cgroup/cpu,cpuacct/k8s.io/abc/cpu.cfs_quota_us");
+		int sha = find(w, n, "/sys/fs/cgroup/cpu,cpuacct/k8s.io/abc/cpu.shares");
+		int mem = find(w, n, "/sys/fs/cgroup/memory/k8s.io/abc/memory.limit_in_bytes");
+
+		ok(per >= 0 && quo >= 0 && sha >= 0 && mem >= 0,
+		   "each file in its own hierarchy, under the sandbox's path");
+		ok(per < quo,
+		   "period written before quota (the kernel checks one against the other)");
+		is_str(per >= 0 ? w[per].value : NULL, "100000", "period value");
+		is_str(quo >= 0 ? w[quo].value : NULL, "50000", "quota value");
+		is_str(sha >= 0 ? w[sha].value : NULL, "512", "shares value");
+		is_str(mem >= 0 ? w[mem].value : NULL, "268435456", "memory value");
+	}
+
+	n = adapter_update_plan("{\"cpu\": {\"quota\": -1, \"period\": 100000, \"shares\": 1024},"
+	                        " \"memory\": {\"limit\": 1048576}}",
+	                        "0::/kubepods/pod1/abc\n", "/nonexistent-root", w, 32, errbuf,
+	                        sizeof(errbuf));
+	is_int(n, 3, "pure v2: cpu.max, cpu.weight, memory.max");
+	if (n == 3) {
+		is_str(w[0].path, "/nonexistent-root/kubepods/pod1/abc/cpu.max", "cpu.max path");
+		is_str(w[0].value, "max 100000", "unlimited quota is max");
+		is_str(w[1].value, "39", "shares 1024 → weight 39");
+		is_str(w[2].path, "/nonexistent-root/kubepods/pod1/abc/memory.max", "memory.max");
+	}
+
+	n = adapter_update_plan("{}", hybrid_cgroup, "/sys/fs/cgroup", w, 32, errbuf,
+	                        sizeof(errbuf));
+	is_int(n, 0, "nothing to change: no writes");
+	ok(adapter_update_plan("{\"cpu\": {\"quota\": 1}}", "4:cpu,cpuacct:/\n0::/\n",
+	                       "/sys/fs/cgroup", w, 32, errbuf, sizeof(errbuf)) < 0,
+	   "a sandbox in the root cgroups is refused");
+	ok(strstr(errbuf, "no cgroup") != NULL, "saying why (%s)", errbuf);
+	ok(adapter_update_plan("[1]", hybrid_cgroup, "/sys/fs/cgroup", w, 32, errbuf,
+	                       sizeof(errbuf)) < 0,
+	   "resources that are not an object are refused");
+	n = adapter_update_plan("{\"cpu\": {\"cpus\": \"0\", \"mems\": \"0\"}}", hybrid_cgroup,
+	                        "/sys/fs/cgroup", w, 32, errbuf, sizeof(errbuf));
+	is_int(n, 2, "cpuset cpus and mems");
+
+	/* adapter_apply on plain files standing in for cgroup files. */
+	if (mkdtemp(root) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	cgdir = xasprintf("%s/cpu,cpuacct/k8s.io/abc", root);
+	file = xasprintf("%s/cpu.cfs_quota_us", cgdir);
+	{
+		cleanup_free char *cmd = xasprintf(
+		    "mkdir -p '%s' && : > '%s' && : > '%s/cpu.cfs_period_us'", cgdir, file, cgdir);
+		ok(system(cmd) == 0, "fake cgroup tree");
+	}
+	n = adapter_update_plan("{\"cpu\": {\"quota\": 25000, \"period\": 50000}}",
+	                        "4:cpu,cpuacct:/k8s.io/abc\n", root, w, 32, errbuf, sizeof(errbuf));
+	is_int(n, 2, "plan against the fake tree");
+	is_int(adapter_apply(w, (size_t)n, errbuf, sizeof(errbuf)), 0, "apply writes the files");
+	f = fopen(file, "re");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+	}
+	is_str(buf, "25000", "quota written");
+	snprintf(w[0].path, sizeof(w[0].path), "%s/missing/cpu.shares", root);
+	ok(adapter_apply(w, 1, errbuf, sizeof(errbuf)) < 0, "a missing cgroup file fails");
+	ok(strstr(errbuf, "missing/cpu.shares") != NULL, "naming it (%s)", errbuf);
+	{
+		cleanup_free char *cmd = xasprintf("rm -rf '%s'", root);
+		ok(system(cmd) == 0, "fake tree removed");
+	}
 }
 
 int main(void)
@@ -187,6 +291,7 @@ int main(void)
 	test_argv();
 	test_bundle();
 	test_state();
+	test_update();
 	rmdir(dir);
 	return tap_done();
 }
