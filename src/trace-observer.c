@@ -47,6 +47,7 @@ struct trace_observer {
 	struct cg_watch cg[MAX_CGROUPS];
 	int ncg;
 	bool failed;          /* a snapshot failed in this run */
+	bool calibrated;      /* tracer_calibrate tried */
 	pthread_mutex_t lock; /* cg[] against the poller */
 	pthread_t poller;
 	bool polling;
@@ -231,6 +232,12 @@ static int obs_run_begin(void *ctx, const struct run_info *info)
 	struct trace_observer *o = ctx;
 	assay_error_t err = NULL;
 
+	if (!o->calibrated) {
+		/* Here, not at start: ~0.1 s the engine's stop signals can interrupt cleanly. */
+		o->calibrated = true;
+		if (tracer_calibrate(o->t, ATTR_ROLE_COLLECTOR, true, &err) < 0)
+			assay_error_release(&err); /* the runs just lack tracer_cost */
+	}
 	cgroups_forget(o);
 	json_decref(o->phases);
 	o->phases = json_object();
@@ -410,15 +417,29 @@ int trace_observer_new(struct run_observer **out, assay_error_t *err)
 {
 	struct tracer_options topts = {.calibrate = true};
 	struct trace_observer *o = xcalloc(1, sizeof(*o));
+	sigset_t stop, old;
+	int ret;
 
-	if (tracer_open(&topts, &o->t, err) < 0) {
-		free(o);
-		return assay_error_wrap(err, "tracing (--no-trace runs without)");
+	/* The engine handles stop signals only once run_suite starts: keep this window short
+	 * (~50 ms, calibration is deferred) and whole — a signal waits until it is done. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	ret = tracer_open(&topts, &o->t, err);
+	if (ret < 0) {
+		assay_error_wrap(err, "tracing (--no-trace runs without)");
+	} else {
+		own_cgroup_enter(o);
+		ret = tracer_adopt(o->t, getpid(), ATTR_ROLE_COLLECTOR, err);
+		if (ret < 0) {
+			own_cgroup_leave(o);
+			tracer_close(o->t);
+		}
 	}
-	own_cgroup_enter(o);
-	if (tracer_adopt(o->t, getpid(), ATTR_ROLE_COLLECTOR, err) < 0) {
-		own_cgroup_leave(o);
-		tracer_close(o->t);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ret < 0) {
 		free(o->orig_cg);
 		free(o->own_cg);
 		free(o);

@@ -26,7 +26,8 @@ struct tracer_stats {
 
 struct tracer_options {
 	bool events;    /* exec and stub events, printed by tracer_poll_events */
-	bool calibrate; /* measure the tracer's cost per syscall while opening (~0.1 s) */
+	bool calibrate; /* measure getppid's cost before attaching (tracer_calibrate does the rest)
+	                 */
 };
 
 /* ns per getppid() of the calling thread (medians): before the programs are attached, attached
@@ -54,7 +55,10 @@ int tracer_set_process(struct tracer *t, pid_t pid, unsigned int role, bool line
 /* Process `pid` joins the lineage: its threads keep the role the exe table gives them (runsc by
  * argv[0]), else get `fallback`. */
 int tracer_adopt(struct tracer *t, pid_t pid, unsigned int fallback, assay_error_t *err);
-/* NULL unless opened with calibrate. */
+/* The calling thread's getppid cost untracked and tracked (it ends up tracked with `role`); needs
+ * an open with calibrate. ~0.1 s. */
+int tracer_calibrate(struct tracer *t, unsigned int role, bool lineage, assay_error_t *err);
+/* NULL until tracer_calibrate. */
 const struct tracer_cost *tracer_cost(const struct tracer *t);
 
 int tracer_snapshot(struct tracer *t, struct tracer_stats *out, assay_error_t *err);

@@ -64,9 +64,10 @@ for t in native cri/containerd/runc cri/containerd/runsc; do
 		ok $? "$name: coverage within [0.95, 1.05] ($cov)"
 		low=$(jv "$f" .attribution.coverage_detail.low)
 		ok $([[ $low == false ]]; echo $?) "$name: not flagged low"
-		c=$(jv "$f" '.attribution.tracer_cost.added_ns_per_traced_syscall // -1')
-		holds "$c > 0"
-		ok $? "$name: records the tracer's measured cost per traced syscall ($c ns)"
+		# A measurement on a shared host: its sign is not guaranteed, its presence is.
+		c=$(jv "$f" '.attribution.tracer_cost | [.getppid_ns, .added_ns_per_traced_syscall, .added_ns_per_untracked_syscall] | map(tostring) | join(" ")')
+		jq -e '.attribution.tracer_cost | (.getppid_ns > 0) and (.added_ns_per_traced_syscall | type == "number") and (.added_ns_per_untracked_syscall | type == "number")' "$f" >/dev/null
+		ok $? "$name: records the tracer's measured cost (getppid, +traced, +untracked ns: $c)"
 		# The run phase's CPU by role (native has only that phase), without kernel threads
 		# (host-wide) and the collector (the measuring tool polling ContainerStatus).
 		runcpu=$(jv "$f" '[.attribution.phases.run.roles | to_entries[] | select(.key != "kernel" and .key != "collector") | .value.cpu_ns] | add')
