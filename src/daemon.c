@@ -809,7 +809,8 @@ static void cgroups_remove(struct cgroups *cg)
 {
 	const struct timespec tick = {0, 50 * 1000000L};
 
-	qsort(cg->dirs, cg->n, sizeof(*cg->dirs), depth_cmp);
+	if (cg->n)
+		qsort(cg->dirs, cg->n, sizeof(*cg->dirs), depth_cmp);
 	for (size_t i = 0; i < cg->n; i++) {
 		/* The killed tasks leave their cgroup shortly after the signal. */
 		for (int t = 0; t < 40 && rmdir(cg->dirs[i]) < 0 && errno == EBUSY; t++)
@@ -930,7 +931,8 @@ static int unmount_below(const char *dir, assay_error_t *err)
 			m[n].depth += *p == '/';
 		n++;
 	}
-	qsort(m, n, sizeof(*m), mnt_cmp);
+	if (n)
+		qsort(m, n, sizeof(*m), mnt_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (umount2(m[i].path, 0) < 0 && errno != EINVAL && errno != ENOENT &&
 		    umount2(m[i].path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT &&
