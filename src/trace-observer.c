@@ -227,10 +227,26 @@ static void own_cgroup_leave(struct trace_observer *o)
 	rmdir(o->own_cg);
 }
 
+static volatile sig_atomic_t noted_stop;
+
+static void note_stop(int sig)
+{
+	if (noted_stop == 0)
+		noted_stop = sig;
+}
+
 static int obs_run_begin(void *ctx, const struct run_info *info)
 {
 	struct trace_observer *o = ctx;
 	assay_error_t err = NULL;
+
+	if (noted_stop) {
+		/* The engine's handler is in place now: it stops the suite after this run. */
+		int sig = noted_stop;
+
+		noted_stop = 0;
+		raise(sig);
+	}
 
 	if (!o->calibrated) {
 		/* Here, not at start: ~0.1 s the engine's stop signals can interrupt cleanly. */
@@ -415,18 +431,18 @@ static int obs_run_end(void *ctx, json_t *rec)
 
 int trace_observer_new(struct run_observer **out, assay_error_t *err)
 {
+	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
 	struct tracer_options topts = {.calibrate = true};
 	struct trace_observer *o = xcalloc(1, sizeof(*o));
-	sigset_t stop, old;
+	struct sigaction sa = {.sa_handler = note_stop}, old[3];
 	int ret;
 
-	/* The engine handles stop signals only once run_suite starts: keep this window short
-	 * (~50 ms, calibration is deferred) and whole — a signal waits until it is done. */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
+	/* The engine handles stop signals once run_suite starts, not yet: one arriving while the
+	 * tracer loads (~50 ms; calibration is deferred) is noted and raised again at the first
+	 * run, where the engine stops cleanly, rather than killing a half-started collector. */
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(stops[i], &sa, &old[i]);
 	ret = tracer_open(&topts, &o->t, err);
 	if (ret < 0) {
 		assay_error_wrap(err, "tracing (--no-trace runs without)");
@@ -438,11 +454,14 @@ int trace_observer_new(struct run_observer **out, assay_error_t *err)
 			tracer_close(o->t);
 		}
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	for (int i = 0; i < 3; i++)
+		sigaction(stops[i], &old[i], NULL);
 	if (ret < 0) {
 		free(o->orig_cg);
 		free(o->own_cg);
 		free(o);
+		if (noted_stop)
+			raise(noted_stop);
 		return -1;
 	}
 	pthread_mutex_init(&o->lock, NULL);
@@ -478,4 +497,6 @@ void trace_observer_free(struct run_observer *ops)
 	free(o->own_cg);
 	free(o->orig_cg);
 	free(o);
+	if (noted_stop) /* no run came: deliver it now, as it would have been */
+		raise(noted_stop);
 }
