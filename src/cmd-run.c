@@ -140,12 +140,19 @@ int cmd_run(int argc, char **argv, assay_error_t *err)
 	if (benchmarks && filter_split(benchmarks, &globs, &n_globs, err) < 0)
 		return -1;
 	opts.benchmark_globs = globs;
+	/* from here on a ^C is the engine's to handle (loading the tracer takes a while) */
+	if (signals_install(err) < 0) {
+		filter_free(globs);
+		return -1;
+	}
 	if (opts.trace && trace_observer_new(&opts.observer, err) < 0) {
+		signals_restore();
 		filter_free(globs);
 		return -1;
 	}
 	ret = run_suite(&opts, err);
 	trace_observer_free(opts.observer);
+	signals_restore();
 	filter_free(globs);
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include "run.h"
 
 static volatile sig_atomic_t stop_signal;
+static int depth; /* nested install/restore pairs: the outermost one counts */
 static int pipe_fds[2] = {-1, -1};
 static struct sigaction saved[3];
 static const int stop_signals[3] = {SIGINT, SIGTERM, SIGHUP};
@@ -30,21 +31,30 @@ int signals_install(assay_error_t *err)
 {
 	struct sigaction sa;
 
+	/* an inner install keeps what an outer one caught already */
+	if (depth++ > 0)
+		return 0;
 	stop_signal = 0;
-	if (pipe_fds[0] < 0 && pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
+	if (pipe_fds[0] < 0 && pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+		depth--;
 		return assay_error_make(err, errno, "pipe2");
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	/* no SA_RESTART: blocking calls return EINTR and the caller looks at the flag */
 	for (int i = 0; i < 3; i++)
-		if (sigaction(stop_signals[i], &sa, &saved[i]) < 0)
+		if (sigaction(stop_signals[i], &sa, &saved[i]) < 0) {
+			depth--;
 			return assay_error_make(err, errno, "sigaction");
+		}
 	return 0;
 }
 
 void signals_restore(void)
 {
+	if (depth == 0 || --depth > 0)
+		return;
 	if (pipe_fds[0] < 0)
 		return;
 	for (int i = 0; i < 3; i++)

@@ -67,10 +67,17 @@ left=$(run_leftovers "$id"); ok $? "nothing left behind${left:+: $left}"
 rm -rf "$tmp/out"
 $COLLECTOR run -s "$tmp/suite.yaml" -o "$tmp/out" >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
-for _ in $(seq 100); do
-	pgrep -f "containerd --config /run/assay/" >/dev/null && break
+# our run's id comes with the first results.json; then wait for its own containerd (other
+# collectors may be running on this machine)
+id=
+for _ in $(seq 600); do
+	[[ -z $id ]] && id=$(jq -r '.meta.run_id // empty' "$tmp/out/results.json" 2>/dev/null)
+	[[ -n $id ]] && pgrep -f "containerd --config /run/assay/$id/" >/dev/null && break
+	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.05
 done
+[[ -n $id ]] && pgrep -f "containerd --config /run/assay/$id/" >/dev/null
+ok $? "the run's embedded containerd is starting"
 kill -TERM "$pid"
 wait "$pid"; rc=$?
 pid=
