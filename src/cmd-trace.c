@@ -196,11 +196,15 @@ static int wait_root(struct tracer *t, pid_t child, int *status, bool events)
 	return 0;
 }
 
-/* Daemons CMD started were re-parented to us: give them a moment, count who stays. */
+/* Daemons CMD started were re-parented to us: give them a moment. Returns how many children are
+ * still there after it. */
 static int reap_orphans(struct tracer *t, bool events)
 {
 	uint64_t deadline = assay_now_ns(CLOCK_MONOTONIC) + ORPHAN_GRACE_NS;
-	int left = 0;
+	cleanup_free char *path =
+	    xasprintf("/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+	cleanup_file FILE *f = NULL;
+	int left = 0, pid;
 
 	for (;;) {
 		pid_t r = waitpid(-1, NULL, WNOHANG);
@@ -215,8 +219,11 @@ static int reap_orphans(struct tracer *t, bool events)
 			tracer_poll_events(t, stderr);
 		usleep(20000);
 	}
-	left = 1;
-	return left;
+	/* Our only thread adopted them, so its children list holds them all. */
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%d", &pid) == 1)
+		left++;
+	return left ? left : 1;
 }
 
 int cmd_trace(int argc, char **argv, assay_error_t *err)
