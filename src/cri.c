@@ -341,6 +341,22 @@ int cri_version(struct cri_client *c, char **runtime_name, char **runtime_versio
 	return 0;
 }
 
+/* The calls whose request is an id alone (field 1) and whose response is empty. */
+static int call_by_id(struct cri_client *c, const char *method,
+                      const ProtobufCMessageDescriptor *req_desc,
+                      const ProtobufCMessageDescriptor *resp_desc, const char *id,
+                      assay_error_t *err)
+{
+	const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(req_desc, 1);
+	cleanup_free ProtobufCMessage *req = xcalloc(1, req_desc->sizeof_message);
+	cleanup_resp ProtobufCMessage *m = NULL;
+	cleanup_free char *what = xasprintf("%s %.13s", method, id);
+
+	protobuf_c_message_init(req_desc, req);
+	*(const char **)((char *)req + f->offset) = S(id);
+	return unary(c, "RuntimeService", method, req, resp_desc, &m, what, err);
+}
+
 /* --- pods ----------------------------------------------------------------------------------- */
 
 static Runtime__V1__NamespaceOption *namespaces(struct pool *pool, bool host_network, bool host_pid)
@@ -409,24 +425,15 @@ int cri_run_pod(struct cri_client *c, const struct cri_pod_spec *spec, const cha
 
 int cri_stop_pod(struct cri_client *c, const char *pod_id, assay_error_t *err)
 {
-	Runtime__V1__StopPodSandboxRequest req = RUNTIME__V1__STOP_POD_SANDBOX_REQUEST__INIT;
-	cleanup_resp ProtobufCMessage *m = NULL;
-	cleanup_free char *what = xasprintf("StopPodSandbox %.13s", pod_id);
-
-	req.pod_sandbox_id = S(pod_id);
-	return RUNTIME(c, "StopPodSandbox", &req,
-	               &runtime__v1__stop_pod_sandbox_response__descriptor, &m, what, err);
+	return call_by_id(c, "StopPodSandbox", &runtime__v1__stop_pod_sandbox_request__descriptor,
+	                  &runtime__v1__stop_pod_sandbox_response__descriptor, pod_id, err);
 }
 
 int cri_remove_pod(struct cri_client *c, const char *pod_id, assay_error_t *err)
 {
-	Runtime__V1__RemovePodSandboxRequest req = RUNTIME__V1__REMOVE_POD_SANDBOX_REQUEST__INIT;
-	cleanup_resp ProtobufCMessage *m = NULL;
-	cleanup_free char *what = xasprintf("RemovePodSandbox %.13s", pod_id);
-
-	req.pod_sandbox_id = S(pod_id);
-	return RUNTIME(c, "RemovePodSandbox", &req,
-	               &runtime__v1__remove_pod_sandbox_response__descriptor, &m, what, err);
+	return call_by_id(c, "RemovePodSandbox",
+	                  &runtime__v1__remove_pod_sandbox_request__descriptor,
+	                  &runtime__v1__remove_pod_sandbox_response__descriptor, pod_id, err);
 }
 
 void cri_pod_status_release(struct cri_pod_status *s)
@@ -598,13 +605,8 @@ int cri_create_container(struct cri_client *c, const char *pod_id,
 
 int cri_start_container(struct cri_client *c, const char *container_id, assay_error_t *err)
 {
-	Runtime__V1__StartContainerRequest req = RUNTIME__V1__START_CONTAINER_REQUEST__INIT;
-	cleanup_resp ProtobufCMessage *m = NULL;
-	cleanup_free char *what = xasprintf("StartContainer %.13s", container_id);
-
-	req.container_id = S(container_id);
-	return RUNTIME(c, "StartContainer", &req,
-	               &runtime__v1__start_container_response__descriptor, &m, what, err);
+	return call_by_id(c, "StartContainer", &runtime__v1__start_container_request__descriptor,
+	                  &runtime__v1__start_container_response__descriptor, container_id, err);
 }
 
 int cri_stop_container(struct cri_client *c, const char *container_id, int64_t timeout_s,
@@ -622,13 +624,8 @@ int cri_stop_container(struct cri_client *c, const char *container_id, int64_t t
 
 int cri_remove_container(struct cri_client *c, const char *container_id, assay_error_t *err)
 {
-	Runtime__V1__RemoveContainerRequest req = RUNTIME__V1__REMOVE_CONTAINER_REQUEST__INIT;
-	cleanup_resp ProtobufCMessage *m = NULL;
-	cleanup_free char *what = xasprintf("RemoveContainer %.13s", container_id);
-
-	req.container_id = S(container_id);
-	return RUNTIME(c, "RemoveContainer", &req,
-	               &runtime__v1__remove_container_response__descriptor, &m, what, err);
+	return call_by_id(c, "RemoveContainer", &runtime__v1__remove_container_request__descriptor,
+	                  &runtime__v1__remove_container_response__descriptor, container_id, err);
 }
 
 void cri_container_status_release(struct cri_container_status *s)
