@@ -7,7 +7,7 @@ DEB_PKGS += containerd runc runsc crun protobuf-c-compiler libprotobuf-c-dev lib
 
 CRI_GEN := $(B)/gen/cri.pb-c.c $(B)/gen/cri.pb-c.h
 
-$(B)/gen/cri.pb-c.c $(B)/gen/cri.pb-c.h &: src/proto/cri.proto
+$(CRI_GEN) &: src/proto/cri.proto
 	$(call msg,PROTOC,$@)
 	$(Q)mkdir -p $(B)/gen
 	$(Q)protoc-c --c_out=$(B)/gen -I src/proto $<

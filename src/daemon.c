@@ -826,7 +826,7 @@ static void cgroups_remove(struct cgroups *cg)
 static int kill_leftovers(const struct daemon *d, struct cgroups *cg)
 {
 	cleanup_free pid_t *pids = NULL, *ppids = NULL;
-	cleanup_free bool *doomed = NULL;
+	cleanup_free bool *doomed = NULL, *keep = NULL;
 	size_t n = 0, cap = 0;
 	DIR *proc = opendir("/proc");
 	struct dirent *de;
@@ -854,10 +854,24 @@ static int kill_leftovers(const struct daemon *d, struct cgroups *cg)
 	doomed = xcalloc(n ? n : 1, sizeof(*doomed));
 	for (size_t i = 0; i < n; i++)
 		doomed[i] = mentions(pids[i], d->run_dir);
+	/* Never an ancestor of ours: a caller's command line may name the run directory. */
+	keep = xcalloc(n ? n : 1, sizeof(*keep));
+	for (pid_t a = getppid(), steps = 0; a > 1 && steps < 64; steps++) {
+		pid_t next = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (pids[i] == a) {
+				keep[i] = true;
+				doomed[i] = false;
+				next = ppids[i];
+			}
+		}
+		a = next;
+	}
 	do {
 		changed = false;
 		for (size_t i = 0; i < n; i++) {
-			for (size_t j = 0; j < n && !doomed[i]; j++) {
+			for (size_t j = 0; j < n && !doomed[i] && !keep[i]; j++) {
 				if (doomed[j] && ppids[i] == pids[j])
 					doomed[i] = changed = true;
 			}
@@ -1031,6 +1045,51 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 	d->stopped = true;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
+}
+
+int daemon_reclaim(const char *run_dir, assay_error_t *err)
+{
+	struct daemon d = {0};
+	cleanup_free char *real = realpath(run_dir, NULL);
+	cleanup_free char *config = NULL;
+	DIR *proc;
+	struct dirent *de;
+	struct stat st;
+	int ret;
+
+	if (real == NULL)
+		return assay_error_make(err, errno, "reclaim `%s`", run_dir);
+	config = xasprintf("%s/config.toml", real);
+	if (stat(config, &st) < 0)
+		return assay_error_make(
+		    err, errno, "reclaim `%s`: not a run directory of the embedded containerd",
+		    real);
+	proc = opendir("/proc");
+	while (proc && (de = readdir(proc))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		cleanup_free char *path = NULL, *cmd = NULL;
+		size_t len = 0;
+
+		if (*end || pid <= 0)
+			continue;
+		path = xasprintf("/proc/%ld/cmdline", pid);
+		cmd = read_small(path, &len);
+		/* containerd's argv: containerd --config RUN_DIR/config.toml */
+		for (size_t i = 0; cmd && i < len; i += strlen(cmd + i) + 1) {
+			if (strcmp(cmd + i, config) == 0) {
+				closedir(proc);
+				return 0;
+			}
+		}
+	}
+	if (proc)
+		closedir(proc);
+	d.run_dir = real;
+	d.sock_path = xasprintf("%s/containerd.sock", real);
+	ret = daemon_stop(&d, err);
+	free(d.sock_path);
+	return ret < 0 ? ret : 1;
 }
 
 void daemon_free(struct daemon *d)

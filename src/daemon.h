@@ -80,6 +80,14 @@ int daemon_probe_handler(struct daemon *d, const char *name, assay_error_t *err)
  * Idempotent; it goes on after errors and reports the first. Blocks SIGINT/SIGTERM/SIGHUP while
  * it runs, so call it from normal context (e.g. after a signal handler set a flag). */
 int daemon_stop(struct daemon *d, assay_error_t *err);
+/* Cleans up after an embedded containerd whose collector died without daemon_stop (SIGKILL):
+ * containerd itself went with it (it gets SIGTERM when its parent dies), but shims, runtimes,
+ * containers, mounts and the run directory stay. If no containerd serves run_dir any more, does
+ * what daemon_stop does without the CRI (kill what mentions run_dir and its descendants, remove
+ * their cgroups and shim sockets, unmount, remove run_dir). Returns 1 reclaimed, 0 when a
+ * containerd still serves run_dir (left alone), <0 on errors. */
+int daemon_reclaim(const char *run_dir, assay_error_t *err);
+
 /* Frees d (calls daemon_stop first if it was not called; errors are dropped). NULL is fine. */
 void daemon_free(struct daemon *d);
 

@@ -9,7 +9,8 @@
  *
  * --hold: start one long container (ARGS) under the first handler and wait for it until a
  * SIGINT/SIGTERM arrives; then tear down and exit 128+signal, the collector's way.
- * --kill-daemon: start one long container, SIGKILL containerd, then daemon_stop. */
+ * --kill-daemon: start one long container, SIGKILL containerd, then daemon_stop.
+ * --reclaim RUN_DIR: daemon_reclaim, for the run directory of a driver that was SIGKILLed. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -227,10 +228,12 @@ pod:
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"hold", no_argument, NULL, 'h'}, {"kill-daemon", no_argument, NULL, 'K'}, {0}};
+	static const struct option longopts[] = {{"hold", no_argument, NULL, 'h'},
+	                                         {"kill-daemon", no_argument, NULL, 'K'},
+	                                         {"reclaim", required_argument, NULL, 'R'},
+	                                         {0}};
 	struct daemon_opts opts = {0};
-	const char *image_archive = NULL, *image_ref = NULL, *mark = NULL;
+	const char *image_archive = NULL, *image_ref = NULL, *mark = NULL, *reclaim = NULL;
 	cleanup_free char *handlers = xstrdup("runc,runsc");
 	cleanup_free char *run_dir = NULL;
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -274,9 +277,23 @@ int main(int argc, char **argv)
 		case 'K':
 			crash = true;
 			break;
+		case 'R':
+			reclaim = optarg;
+			break;
 		default:
 			return 2;
 		}
+	}
+	if (reclaim) {
+		int r = daemon_reclaim(reclaim, &err);
+
+		ok(r == 1, "daemon_reclaim %s: %s", reclaim,
+		   r == 1   ? "reclaimed"
+		   : r == 0 ? "a containerd still serves it"
+		            : "failed");
+		if (r < 0)
+			fail_diag(&err);
+		return tap_done();
 	}
 	if (!opts.pause_archive || !opts.pause_ref || !image_archive || !image_ref) {
 		fprintf(stderr, "usage: cri-drive -p PAUSE.tar -P REF -i IMAGE.tar -I REF ...\n");
@@ -292,6 +309,7 @@ int main(int argc, char **argv)
 		return tap_done();
 	}
 	run_dir = xstrdup(daemon_run_dir(d));
+	diag("run-dir %s", run_dir);
 	ok(1, "embedded containerd starts (pid %d, %s)", (int)daemon_pid(d), daemon_endpoint(d));
 	cri_set_cancel(daemon_client(d), &got_signal);
 	{
@@ -335,7 +353,6 @@ int main(int argc, char **argv)
 	if (err)
 		fail_diag(&err);
 	daemon_free(d);
-	diag("run-dir %s", run_dir);
 	tap_done();
 	if (got_signal)
 		return 128 + got_signal;

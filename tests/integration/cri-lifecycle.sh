@@ -141,7 +141,43 @@ for h in runc runsc; do
 	done
 done
 
-# 4. A start-up failure (a pause reference the archive does not have) says what is wrong and
+# 4. The driver (the collector) SIGKILLed under a running container: containerd follows it (parent
+# death signal), the shim, runtime and container stay; daemon_reclaim on the run directory must
+# then clean up everything, and must leave a run directory alone while its containerd serves it.
+for h in runc runsc; do
+	"$drive" --hold -p build/images/pause.tar -P "$pause_ref" -i build/images/pause.tar \
+		-I "$pause_ref" -a "$adapter" -H "$h" -e "$mark" -- --json \
+		>"$tmp/kill-$h.out" 2>"$tmp/kill-$h.err" &
+	driver_pid=$!
+	for _ in $(seq 600); do
+		grep -q 'StartContainer' "$tmp/kill-$h.out" && break
+		kill -0 "$driver_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	run_dir=$(sed -n 's/^# run-dir //p' "$tmp/kill-$h.out")
+	grep -q "^ok .*$h: StartContainer" "$tmp/kill-$h.out"; ok $? "$h: container up before the kill"
+	"$drive" --reclaim "$run_dir" >"$tmp/reclaim-live-$h.out" 2>&1
+	grep -q 'a containerd still serves it' "$tmp/reclaim-live-$h.out"
+	ok $? "$h: reclaim leaves a run directory alone while its containerd runs"
+	[[ -d $run_dir ]]; ok $? "$h: and the run directory is still there"
+	kill -KILL "$driver_pid"
+	wait "$driver_pid" 2>/dev/null
+	driver_pid=
+	for _ in $(seq 100); do
+		pgrep -f -- "--config $run_dir/config.toml" >/dev/null || break
+		sleep 0.1
+	done
+	! pgrep -f -- "--config $run_dir/config.toml" >/dev/null
+	ok $? "$h: containerd went with its killed parent"
+	shims=$(pgrep -f -- "-address $run_dir/containerd.sock" | wc -l)
+	((shims > 0)); ok $? "$h: its shims outlived it ($shims), as containerd shims do"
+	"$drive" --reclaim "$run_dir" >"$tmp/reclaim-$h.out" 2>&1
+	relay "$tmp/reclaim-$h.out"
+	[[ -z $(marked) ]]; ok $? "$h: no process of the container is left"
+	left_behind "$run_dir" "$h after reclaim"
+done
+
+# 5. A start-up failure (a pause reference the archive does not have) says what is wrong and
 # leaves nothing either; a run directory that is not empty is refused and kept.
 "$drive" -r "$tmp/run" -p build/images/pause.tar -P localhost/assay/nope:0 \
 	-i build/images/pause.tar -I "$pause_ref" -H runc >"$tmp/bad.out" 2>&1
