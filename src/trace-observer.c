@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -227,6 +228,37 @@ static void own_cgroup_leave(struct trace_observer *o)
 	rmdir(o->own_cg);
 }
 
+/* Executables the engine uses that the tracer's table cannot know in advance: native targets
+ * exec <collector's dir>/bin/<image>; the embedded containerd runs a copy of the runsc adapter
+ * from its run directory (/run/assay/<id>/assay-runsc). */
+static void add_run_exes(struct trace_observer *o, const struct run_info *info)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	assay_error_t err = NULL;
+	glob_t g;
+
+	if (n > 0 && info->image) {
+		cleanup_free char *bin = NULL;
+		char *slash;
+
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		if (slash)
+			*slash = 0;
+		bin = xasprintf("%s/bin/%s", self, info->image);
+		if (access(bin, X_OK) == 0 &&
+		    tracer_add_exe(o->t, bin, ATTR_ROLE_WORKLOAD, &err) < 0)
+			assay_error_release(&err);
+	}
+	if (glob("/run/assay/*/assay-runsc", 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			if (tracer_add_exe(o->t, g.gl_pathv[i], ATTR_ROLE_OCI_RUNTIME, &err) < 0)
+				assay_error_release(&err);
+		globfree(&g);
+	}
+}
+
 static volatile sig_atomic_t noted_stop;
 
 static void note_stop(int sig)
@@ -259,14 +291,7 @@ static int obs_run_begin(void *ctx, const struct run_info *info)
 	o->phases = json_object();
 	o->failed = false;
 	o->cri = info->target && !strncmp(info->target, "cri/", 4);
-	if (info->image) {
-		/* Native targets exec build/bin/<image>: classify it at exec. */
-		cleanup_free char *bin = xasprintf("build/bin/%s", info->image);
-
-		if (access(bin, X_OK) == 0 &&
-		    tracer_add_exe(o->t, bin, ATTR_ROLE_WORKLOAD, &err) < 0)
-			assay_error_release(&err);
-	}
+	add_run_exes(o, info);
 	o->own_cg0 = own_usage(o);
 	if (tracer_snapshot(o->t, o->run0, &err) < 0) {
 		assay_error_release(&err);
