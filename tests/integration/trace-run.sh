@@ -29,7 +29,7 @@ warmup: 0
 timeout: 120
 benchmarks:
   - name: performance.cpu.time
-    params: {cpu-max-prime: 20000, events: 6000}
+    params: {cpu-max-prime: 20000, events: 10000}
   - name: performance.syscall
     params: {ops: "getppid", op-time: 1.5}
 YAML
