@@ -197,13 +197,24 @@ static int pidfd_open_tid(pid_t tid)
 /* flags NOEXIST keeps what the kernel side already decided (an exec since attach). */
 static int set_task(struct tracer *t, pid_t tid, unsigned int role, bool lineage, __u64 flags)
 {
-	struct attr_task v = {.role = role, .flags = ATTR_TASK_NO_BASE};
+	struct attr_task v = {.role = role, .flags = ATTR_TASK_NO_BASE}, cur;
 	cleanup_close int fd = pidfd_open_tid(tid);
 
 	if (fd < 0)
 		return -1;
 	if (lineage)
 		v.flags |= ATTR_TASK_LINEAGE;
+	/* Already so: leave it. Rewriting resets its on-CPU base (the running slice is lost) and
+	 * its syscall state, and the engine reports the same daemon for every run. */
+	if (bpf_map__lookup_elem(t->skel->maps.attr_tasks, &fd, sizeof(fd), &cur, sizeof(cur), 0) ==
+	        0 &&
+	    cur.role == role && (cur.flags & ATTR_TASK_LINEAGE) == (v.flags & ATTR_TASK_LINEAGE)) {
+		if (flags == BPF_NOEXIST) {
+			errno = EEXIST;
+			return -1;
+		}
+		return 0;
+	}
 	return bpf_map__update_elem(t->skel->maps.attr_tasks, &fd, sizeof(fd), &v, sizeof(v),
 	                            flags);
 }
