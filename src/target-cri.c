@@ -265,6 +265,17 @@ static int call_failed(struct target_result *res, const char *what, assay_error_
 	return 0;
 }
 
+/* Same for a teardown call's own error e2: when the daemon is gone, e2 becomes *err. */
+static int call_failed_into(struct target_result *res, const char *what, assay_error_t *e2,
+                            assay_error_t *err)
+{
+	if (call_failed(res, what, e2) == 0)
+		return 0;
+	if (*err == NULL)
+		*err = steal_pointer(e2);
+	return -1;
+}
+
 /* Writes a CRI log's streams to the files target_finish reads. */
 static void split_log(const char *log, const char *out, const char *errf)
 {
@@ -441,12 +452,12 @@ stop:
 		/* teardown calls: their time is the runtime's cost too, so they are phases */
 		target_phase_begin(obs, "StopContainer", &t0);
 		if (cri_stop_container(shared.client, ctr_id, 0, &e2) < 0 && ret == 0 && wret == 0)
-			ret = call_failed(res, "StopContainer", &e2);
+			ret = call_failed_into(res, "StopContainer", &e2, err);
 		target_phase_end(obs, "StopContainer", t0, res);
 		assay_error_release(&e2);
 		target_phase_begin(obs, "RemoveContainer", &t0);
 		if (cri_remove_container(shared.client, ctr_id, &e2) < 0 && ret == 0 && wret == 0)
-			ret = call_failed(res, "RemoveContainer", &e2);
+			ret = call_failed_into(res, "RemoveContainer", &e2, err);
 		target_phase_end(obs, "RemoveContainer", t0, res);
 		assay_error_release(&e2);
 	}
@@ -458,13 +469,13 @@ guard : {
 	r = cri_stop_pod(shared.client, pod_id, &e2);
 	target_phase_end(obs, "StopPodSandbox", t0, res);
 	if (r < 0 && ret == 0)
-		ret = call_failed(res, "StopPodSandbox", &e2);
+		ret = call_failed_into(res, "StopPodSandbox", &e2, err);
 	assay_error_release(&e2);
 	target_phase_begin(obs, "RemovePodSandbox", &t0);
 	r = cri_remove_pod(shared.client, pod_id, &e2);
 	target_phase_end(obs, "RemovePodSandbox", t0, res);
 	if (r < 0 && ret == 0)
-		ret = call_failed(res, "RemovePodSandbox", &e2);
+		ret = call_failed_into(res, "RemovePodSandbox", &e2, err);
 	assay_error_release(&e2);
 }
 	if (shared.daemon)
