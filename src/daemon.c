@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/sha.h>
 
 #include "daemon.h"
@@ -877,15 +878,58 @@ static int kill_leftovers(const struct daemon *d, struct cgroups *cg)
 			}
 		}
 	} while (changed);
+	/* All cgroups first: a container whose shim is killed may die on its own before its turn,
+	 * and a dead process no longer tells its cgroup. */
+	for (size_t i = 0; i < n; i++) {
+		if (doomed[i])
+			collect_cgroups(pids[i], cg);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!doomed[i])
 			continue;
 		remove_shim_socket(pids[i], d->sock_path);
-		collect_cgroups(pids[i], cg);
 		if (kill(pids[i], SIGKILL) == 0)
 			killed++;
 	}
 	return killed;
+}
+
+/* The cgroups of every container whose bundle is still in the state directory (containers the
+ * CRI could not delete), from the bundle's linux.cgroupsPath, in every hierarchy. */
+static void collect_bundle_cgroups(const struct daemon *d, struct cgroups *cg)
+{
+	cleanup_free char *tasks = xasprintf("%s/state/io.containerd.runtime.v2.task", d->run_dir);
+	DIR *nsdir = opendir(tasks), *hier = NULL;
+	struct dirent *ns, *b, *h;
+
+	while (nsdir && (ns = readdir(nsdir))) {
+		cleanup_free char *nspath = xasprintf("%s/%s", tasks, ns->d_name);
+		DIR *bdir = ns->d_name[0] != '.' ? opendir(nspath) : NULL;
+
+		while (bdir && (b = readdir(bdir))) {
+			cleanup_free char *cfg = xasprintf("%s/%s/config.json", nspath, b->d_name);
+			json_t *spec = b->d_name[0] != '.' ? json_load_file(cfg, 0, NULL) : NULL;
+			const char *path = json_string_value(
+			    json_object_get(json_object_get(spec, "linux"), "cgroupsPath"));
+
+			/* cgroupfs paths only; "slice:prefix:name" is systemd's business. */
+			if (path && path[0] == '/' && path[1] && !strchr(path, ':')) {
+				hier = opendir("/sys/fs/cgroup");
+				while (hier && (h = readdir(hier))) {
+					if (h->d_name[0] != '.' && h->d_type == DT_DIR)
+						cgroups_add(cg, xasprintf("/sys/fs/cgroup/%s%s",
+						                          h->d_name, path));
+				}
+				if (hier)
+					closedir(hier);
+			}
+			json_decref(spec);
+		}
+		if (bdir)
+			closedir(bdir);
+	}
+	if (nsdir)
+		closedir(nsdir);
 }
 
 struct mnt {
@@ -1009,6 +1053,7 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 			wait_gone(d, STOP_TIMEOUT_MS);
 		}
 	}
+	collect_bundle_cgroups(d, &cg);
 	/* Again while it finds some: children of a killed shim may have been re-parented meanwhile.
 	 */
 	for (int round = 0; round < 3 && kill_leftovers(d, &cg) > 0; round++) {
