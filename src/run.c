@@ -635,8 +635,9 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 
 		bool has_pause = false;
 
-		while (images[n])
-			has_pause = has_pause || !strcmp(images[n++], "pause");
+		for (; images[n]; n++)
+			if (!strcmp(images[n], "pause"))
+				has_pause = true;
 		/* the sandbox image, unless a benchmark runs pause itself (lifecycle, scalability) */
 		images = xrealloc(images, (n + 2) * sizeof(*images));
 		images[n] = has_pause ? NULL : "pause";
