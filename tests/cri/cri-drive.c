@@ -302,6 +302,9 @@ int main(int argc, char **argv)
 	args = argv + optind;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* Output into a closed pipe (`| head`) must not kill us before daemon_stop. */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (daemon_start(&opts, &d, &err) < 0) {
 		ok(0, "embedded containerd starts");
