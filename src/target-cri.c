@@ -405,6 +405,14 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		ret = call_failed(res, "RunPodSandbox", err);
 		goto out;
 	}
+	/* the runc v2 shim serving this pod, for the tracer's coverage (it daemonizes: not our
+	 * descendant). Only looked for when someone listens. */
+	if (obs && obs->process) {
+		pid_t shim = target_find_process("containerd-shim", pod_id);
+
+		if (shim > 0)
+			run_observer_process(obs, "shim", shim);
+	}
 	/* from here on, the guard below removes the pod whatever happens */
 	target_phase_begin(obs, "CreateContainer", &t0);
 	ret = cri_create_container(shared.client, pod_id, &ctr, &pod, &ctr_id, err);

@@ -143,7 +143,7 @@ void target_phase_end(const struct run_observer *obs, const char *phase, uint64_
 	res->wall_ns += t1 - t0;
 }
 
-static char *slurp(int fd, size_t max)
+static char *slurp_len(int fd, size_t max, size_t *lenp)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = xmalloc(cap);
@@ -164,7 +164,14 @@ static char *slurp(int fd, size_t max)
 		len += (size_t)r;
 	}
 	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
 	return buf;
+}
+
+static char *slurp(int fd, size_t max)
+{
+	return slurp_len(fd, max, NULL);
 }
 
 static char *read_file(const char *path)
@@ -655,4 +662,37 @@ int target_cgroup_remove_wait(const char *rel, unsigned timeout_ms)
 			return left;
 		usleep(20000);
 	}
+}
+
+pid_t target_find_process(const char *a, const char *b)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (found == 0 && (de = readdir(d))) {
+		cleanup_free char *path = NULL;
+		cleanup_free char *cmd = NULL;
+		cleanup_close int fd = -1;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		size_t len;
+
+		if (*end || pid <= 0)
+			continue;
+		path = xasprintf("/proc/%ld/cmdline", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		cmd = slurp_len(fd, 1 << 16, &len);
+		for (size_t i = 0; i < len; i++)
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		if (strstr(cmd, a) && (b == NULL || strstr(cmd, b)))
+			found = (pid_t)pid;
+	}
+	closedir(d);
+	return found;
 }

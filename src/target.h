@@ -142,6 +142,8 @@ int target_command(char *const *argv, char **why, assay_error_t *err);
 /* Runs argv (60 s limit, not cut by stop signals) and returns its exit status; its stdout goes
  * into *out (malloc'd). */
 int target_command_output(char *const *argv, char **out, assay_error_t *err);
+/* First process whose command line (NULs as spaces) contains all of a and b; 0 if none. */
+pid_t target_find_process(const char *a, const char *b);
 /* rmdir of a cgroup path (relative to the hierarchy roots) in every mounted hierarchy; only
  * empty ones go, errors are ignored (another run may still use a shared parent). */
 int target_cgroup_remove(const char *rel);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -249,6 +250,25 @@ static void test_observer(void)
 	target_result_release(&res);
 }
 
+static void test_find_process(void)
+{
+	cleanup_free char *marker = xasprintf("assay-marker-%d", (int)getpid());
+	pid_t child = fork();
+	int st;
+
+	if (child == 0) {
+		execlp("sleep", marker, "30", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && target_find_process(marker, NULL) == 0; i++)
+		usleep(10000);
+	is_int(target_find_process(marker, " 30"), child, "finds a process by its command line");
+	is_int(target_find_process(marker, " 31"), 0, "both strings must be there");
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	is_int(target_find_process(marker, NULL), 0, "gone once it exits");
+}
+
 int main(void)
 {
 	assay_error_t err = NULL;
@@ -262,6 +282,7 @@ int main(void)
 	test_spawn();
 	test_finish();
 	test_observer();
+	test_find_process();
 	{
 		cleanup_free char *sub = path_in("a/b");
 		cleanup_free char *a = path_in("a");
