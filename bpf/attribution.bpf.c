@@ -97,31 +97,38 @@ static __always_inline struct attr_cur *cur(void)
 	return bpf_map_lookup_elem(&attr_cur, &zero);
 }
 
-static __always_inline void count_syscall(__u32 sl, __u64 nr)
+#define TS_COMPAT 0x0002 /* x86 thread_info.status: a 32-bit syscall is active */
+
+/* 32-bit (ia32) calls have numbers of their own (int $0x80 from 64-bit code too): counted apart,
+ * not under an x86-64 name. */
+static __always_inline void count_syscall(__u32 sl, __u64 nr, struct task_struct *task)
 {
 	struct attr_stats *s = slot(sl);
 
 	if (!s)
 		return;
-	if (nr >= ATTR_NR_SYSCALLS)
+	if (task->thread_info.status & TS_COMPAT)
+		nr = ATTR_SC_IA32;
+	else if (nr >= ATTR_SC_IA32)
 		nr = ATTR_NR_SYSCALLS - 1;
 	s->sc[nr]++;
 }
 
 /* The syscall state lives in the CPU's attr_cur while its task runs (fast path), in task
  * storage otherwise (a switch-in this program missed): the same code for both. */
-static __always_inline void on_enter(__u32 *flags, __u64 *seg, __u64 *ets, __u32 sl, long id)
+static __always_inline void on_enter(__u32 *flags, __u64 *seg, __u64 *ets, __u32 sl, long id,
+                                     struct task_struct *task)
 {
 	__u64 now = bpf_ktime_get_ns();
 
 	*ets = now;
 	*seg = now;
 	*flags |= ATTR_TASK_IN_SYS;
-	count_syscall(sl, (__u64)id);
+	count_syscall(sl, (__u64)id, task);
 }
 
 static __always_inline void on_exit(__u32 *flags, __u64 *seg, __u64 *ets, __u32 sl,
-                                    struct pt_regs *regs)
+                                    struct pt_regs *regs, struct task_struct *task)
 {
 	struct attr_stats *s;
 	__u64 now;
@@ -130,7 +137,7 @@ static __always_inline void on_exit(__u32 *flags, __u64 *seg, __u64 *ets, __u32 
 		/* No sys_enter: a stub under PTRACE_SYSEMU (the Sentry serves the call, only the
 		 * exit tracepoint fires, with the original number), or a call that was already
 		 * running at attach. */
-		count_syscall(sl, BPF_CORE_READ(regs, orig_ax));
+		count_syscall(sl, regs->orig_ax, task);
 		return;
 	}
 	if (*flags & ATTR_TASK_FORK_RET) {
@@ -150,34 +157,38 @@ static __always_inline void on_exit(__u32 *flags, __u64 *seg, __u64 *ets, __u32 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(attr_sys_enter, struct pt_regs *regs, long id)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct attr_cur *c = cur();
 	struct attr_task *t;
 
-	if (c && c->task == (__u64)bpf_get_current_task()) {
+	if (c && c->task == (__u64)task) {
 		if (c->tracked)
-			on_enter(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, id);
+			on_enter(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, id, task);
 		return 0;
 	}
-	t = bpf_task_storage_get(&attr_tasks, bpf_get_current_task_btf(), 0, 0);
+	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
 	if (t)
-		on_enter(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), id);
+		on_enter(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), id,
+		         task);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(attr_sys_exit, struct pt_regs *regs, long ret)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct attr_cur *c = cur();
 	struct attr_task *t;
 
-	if (c && c->task == (__u64)bpf_get_current_task()) {
+	if (c && c->task == (__u64)task) {
 		if (c->tracked)
-			on_exit(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, regs);
+			on_exit(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, regs, task);
 		return 0;
 	}
-	t = bpf_task_storage_get(&attr_tasks, bpf_get_current_task_btf(), 0, 0);
+	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
 	if (t)
-		on_exit(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), regs);
+		on_exit(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), regs,
+		        task);
 	return 0;
 }
 

@@ -32,6 +32,7 @@ enum attr_role {
 #define attr_slot(role, flags) ((role) + (((flags)&ATTR_TASK_LINEAGE) ? ATTR_NR_ROLES : 0))
 
 #define ATTR_NR_SYSCALLS 512 /* x86-64 numbers; the last slot collects anything above */
+#define ATTR_SC_IA32     510 /* slot for 32-bit (ia32) calls, whatever their number */
 #define ATTR_LAT_BUCKETS 32  /* log2 of the syscall's latency in ns: [2^i, 2^(i+1)) */
 
 /* attr_task.flags */

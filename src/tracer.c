@@ -561,6 +561,8 @@ static json_t *stats_json(const struct attr_stats *s)
 
 		if (s->sc[i] == 0)
 			continue;
+		if (i == ATTR_SC_IA32)
+			name = "ia32";
 		if (name == NULL) {
 			snprintf(buf, sizeof(buf), i == ATTR_NR_SYSCALLS - 1 ? "nr_%u+" : "nr_%u",
 			         i);

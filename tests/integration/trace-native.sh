@@ -80,6 +80,29 @@ ok $? "coverage with a detached child within [0.95, 1.05] ($cov)"
 is_unreaped=$(jv "$tmp/f.json" .unreaped)
 ok $((is_unreaped != 0)) "the detached child was waited for (unreaped $is_unreaped)"
 
+# --- 32-bit syscalls (int $0x80 from 64-bit code) have numbers of their own ----------------------
+cat >"$tmp/i80.c" <<'C'
+#include <stdlib.h>
+int main(int argc, char **argv)
+{
+	long n = atol(argv[1]);
+	for (long i = 0; i < n; i++) {
+		long r;
+		__asm__ volatile("int $0x80" : "=a"(r) : "a"(64L) : "memory"); /* ia32 getppid */
+	}
+	return 0;
+}
+C
+if cc -O2 -o "$tmp/i80" "$tmp/i80.c" 2>/dev/null; then
+	$COLLECTOR trace --json -o "$tmp/i.json" -- "$tmp/i80" 5000
+	got=$(jv "$tmp/i.json" '.roles.workload.syscalls.ia32 // 0')
+	sem=$(jv "$tmp/i.json" '.roles.workload.syscalls.semget // 0')
+	((got == 5000 && sem == 0))
+	ok $? "ia32 calls counted apart ($got), not as x86-64 number 64 (semget: $sem)"
+else
+	skip "no C compiler for the ia32 probe"
+fi
+
 # --- exit status, usage, table -------------------------------------------------------------------
 $COLLECTOR trace -- sh -c 'exit 3' >/dev/null
 ok $(($? != 3)) "exit status of the command is passed on"
