@@ -67,6 +67,7 @@ static void test_json(void)
 	w->nvcsw = 3;
 	w->sc[110] = 5;
 	w->sc[ATTR_NR_SYSCALLS - 1] = 2;
+	w->sc[ATTR_SC_IA32] = 4;
 	w->lat[0] = 1;
 	w->lat[4] = 2;
 	st->cpu_ns = 700;
@@ -87,7 +88,8 @@ static void test_json(void)
 	is_int(json_integer_value(json_object_get(o, "user_ns")), 0, "user_ns = cpu - sys");
 	is_int(json_integer_value(json_object_get(o, "nvcsw")), 3, "voluntary switches");
 	sc = json_object_get(o, "syscalls");
-	is_int(json_integer_value(json_object_get(sc, "total")), 7, "syscalls.total");
+	is_int(json_integer_value(json_object_get(sc, "total")), 11, "syscalls.total");
+	is_int(json_integer_value(json_object_get(sc, "ia32")), 4, "32-bit calls under ia32");
 	is_int(json_integer_value(json_object_get(sc, "getppid")), 5, "syscalls by name");
 	is_int(json_integer_value(json_object_get(sc, "nr_511+")), 2, "numbers past the table");
 	lat = json_object_get(o, "syscall_latency_log2_ns");
