@@ -1,6 +1,7 @@
 /* The run engine behind `collector run`: suite → plan → targets → runs → results, with a
  * teardown that also runs after errors and stop signals. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,13 @@ struct engine {
 	double estimate_s;
 	size_t steps_total, steps_done;
 	bool any_failed;
+	/* the live progress line: redrawn by a ticker thread every second on a terminal, so the
+	 * elapsed time moves during long runs too */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t ticker;
+	bool ticker_on, ticker_stop, line_on;
+	char line[320];
 };
 
 static json_t *json_string_take(char *s)
@@ -161,14 +169,12 @@ static double elapsed_s(const struct engine *e)
 	return (double)(assay_now_ns(CLOCK_MONOTONIC) - e->t_start) / 1e9;
 }
 
-static void progress(struct engine *e, const struct suite_step *st)
+/* Called with e->mu held. */
+static void draw_line(struct engine *e)
 {
-	const struct suite_bench *b = &e->suite->benches[st->bench];
-	char el[32], eta[32];
 	double done = (double)e->steps_done, total = (double)e->steps_total, left;
+	char el[32], eta[32];
 
-	if (!e->tty || e->opts->verbosity < 0)
-		return;
 	/* the suite's own estimate until a few runs tell the real pace */
 	if (e->steps_done >= 3)
 		left = elapsed_s(e) / done * (total - done);
@@ -176,18 +182,75 @@ static void progress(struct engine *e, const struct suite_step *st)
 		left = e->estimate_s * (total - done) / (total > 0 ? total : 1);
 	fmt_dur(el, sizeof(el), elapsed_s(e));
 	fmt_dur(eta, sizeof(eta), left);
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s  %s  run %u/%u%s  elapsed %s  ETA %s",
-	        e->steps_done + 1, e->steps_total, e->suite->targets[st->target].name, b->def->name,
-	        st->round + 1, b->warmup + b->runs, st->warmup ? " (warm-up)" : "", el, eta);
+	fprintf(stderr, "\r\033[K%s  elapsed %s  ETA %s", e->line, el, eta);
 	fflush(stderr);
+}
+
+static void progress(struct engine *e, const struct suite_step *st)
+{
+	const struct suite_bench *b = &e->suite->benches[st->bench];
+
+	if (!e->tty || e->opts->verbosity < 0)
+		return;
+	pthread_mutex_lock(&e->mu);
+	snprintf(e->line, sizeof(e->line), "[%zu/%zu] %s  %s  run %u/%u%s", e->steps_done + 1,
+	         e->steps_total, e->suite->targets[st->target].name, b->def->name, st->round + 1,
+	         b->warmup + b->runs, st->warmup ? " (warm-up)" : "");
+	e->line_on = true;
+	draw_line(e);
+	pthread_mutex_unlock(&e->mu);
 }
 
 static void clear_progress(struct engine *e)
 {
 	if (e->tty && e->opts->verbosity >= 0) {
+		pthread_mutex_lock(&e->mu);
+		e->line_on = false;
 		fprintf(stderr, "\r\033[K");
 		fflush(stderr);
+		pthread_mutex_unlock(&e->mu);
 	}
+}
+
+static void *ticker_main(void *arg)
+{
+	struct engine *e = arg;
+	sigset_t all;
+
+	/* stop signals are the main thread's business */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_mutex_lock(&e->mu);
+	while (!e->ticker_stop) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&e->cv, &e->mu, &ts);
+		if (!e->ticker_stop && e->line_on)
+			draw_line(e);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+static void ticker_start(struct engine *e)
+{
+	if (!e->tty || e->opts->verbosity < 0)
+		return;
+	e->ticker_on = pthread_create(&e->ticker, NULL, ticker_main, e) == 0;
+}
+
+static void ticker_stop(struct engine *e)
+{
+	if (!e->ticker_on)
+		return;
+	pthread_mutex_lock(&e->mu);
+	e->ticker_stop = true;
+	pthread_cond_signal(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+	pthread_join(e->ticker, NULL);
+	e->ticker_on = false;
 }
 
 /* One line for a finished cell: status, and the first figure's median. */
@@ -596,7 +659,8 @@ static char *tree_path(const char *from_cwd, const char *rel_to_exe)
 
 int run_suite(const struct run_options *opts, assay_error_t *err)
 {
-	struct engine e = {.opts = opts};
+	struct engine e = {
+	    .opts = opts, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 	cleanup_free struct suite_step *plan = NULL;
 	size_t n_plan = 0, n_globs = 0;
 	cleanup_free char *bin_dir = NULL;
@@ -638,7 +702,8 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 		for (; images[n]; n++)
 			if (!strcmp(images[n], "pause"))
 				has_pause = true;
-		/* the sandbox image, unless a benchmark runs pause itself (lifecycle, scalability) */
+		/* the sandbox image, unless a benchmark runs pause itself (lifecycle, scalability)
+		 */
 		images = xrealloc(images, (n + 2) * sizeof(*images));
 		images[n] = has_pause ? NULL : "pause";
 		images[n + 1] = NULL;
@@ -710,6 +775,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	for (size_t i = 0; i < n_plan; i++)
 		if (!cell_of(&e, plan[i].target, plan[i].bench)->closed)
 			e.steps_total++;
+	ticker_start(&e);
 	for (size_t i = 0; i < n_plan && !signals_pending(); i++) {
 		if (cell_of(&e, plan[i].target, plan[i].bench)->closed)
 			continue;
@@ -743,6 +809,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	}
 	ret = sig ? 128 + sig : e.any_failed ? 1 : 0;
 out:
+	ticker_stop(&e);
 	teardown(&e);
 	if (e.results) {
 		assay_error_t ferr = NULL;
