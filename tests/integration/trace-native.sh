@@ -151,15 +151,10 @@ ok $((n < 5)) "while tracing, our 5 programs are loaded ($n)"
 kill -KILL "$cpid"
 wait "$cpid" 2>/dev/null
 trace_check_clean "$mark" "after SIGKILL of the collector"
-n=$(bpftool -j link list | jq --argjson m "$mark" '[.[] | select(.prog_id > $m)] | length')
-ok $((n != 0)) "after SIGKILL no BPF link of ours is left ($n)"
-n=$(bpftool -j map list | jq --argjson m "$mapmark" '[.[] | select(.id > $m and ((.name // "") | test("^attr_|^attribut")))] | length')
-others=$(pgrep -x collector | tr '\n' ' ')
-if ((n != 0)) && [[ -n $others ]]; then
-	skip "after SIGKILL: $n attr_* maps, but other collectors run ($others)"
-else
-	ok $((n != 0)) "after SIGKILL no BPF map of ours is left ($n)"
-fi
+n=$(trace_unheld link "$mark")
+ok $((n != 0)) "after SIGKILL no BPF link of ours is left ($n unheld)"
+n=$(trace_unheld map "$mapmark")
+ok $((n != 0)) "after SIGKILL no BPF map of ours is left ($n unheld)"
 [[ -n $child ]] && kill -KILL "$child" 2>/dev/null
 
 done_testing
