@@ -1054,8 +1054,7 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 		}
 	}
 	collect_bundle_cgroups(d, &cg);
-	/* Again while it finds some: children of a killed shim may have been re-parented meanwhile.
-	 */
+	/* Again while it finds some: a killed shim's children may have been re-parented since. */
 	for (int round = 0; round < 3 && kill_leftovers(d, &cg) > 0; round++) {
 		const struct timespec tick = {0, 100 * 1000000L};
 
