@@ -223,6 +223,8 @@ struct limited {
 	/* the container's own cgroup (the one with the quota), sampled while it runs: it is gone
 	 * once the container exited, so the share is taken up to the last sample */
 	uint64_t ctr_usage0, ctr_usage, ctr_usage_rt;
+	uint64_t ctr_first, ctr_first_rt; /* the first sample after StartContainer */
+	unsigned ctr_samples;
 	bool ctr_sampled;
 };
 
@@ -239,6 +241,10 @@ static void sample_container(struct limited *l)
 	l->ctr_usage = v;
 	l->ctr_usage_rt = assay_now_ns(CLOCK_REALTIME);
 	l->ctr_sampled = true;
+	if (l->ctr_samples++ == 0) {
+		l->ctr_first = v;
+		l->ctr_first_rt = l->ctr_usage_rt;
+	}
 }
 
 /* A failed CRI call fails the run (or, with the daemon gone, the target). */
@@ -321,6 +327,7 @@ static int limited_start(struct limited *l, const struct benchmark *b, json_t *p
 	sample_container(l);
 	l->ctr_usage0 = l->ctr_sampled ? l->ctr_usage : 0;
 	l->ctr_sampled = false;
+	l->ctr_samples = 0;
 	target_phase_begin(l->obs, "StartContainer", &t0);
 	ret = cri_start_container(l->c, l->p.ctr_id, &e);
 	target_phase_end(l->obs, "StartContainer", t0, l->res);
@@ -461,7 +468,13 @@ int limits_cpu_time_run(struct target *t, const struct benchmark *b, json_t *par
 		uint64_t from = json_is_integer(sn) ? (uint64_t)json_integer_value(sn)
 		                                    : (uint64_t)st.started_at;
 
-		if (l.ctr_sampled && l.ctr_usage_rt > from) {
+		if (l.ctr_samples >= 2 && l.ctr_usage_rt - l.ctr_first_rt >= 1000000000ull) {
+			/* steady state: between the first and the last sample while it ran, so
+			 * the start (runc init, the first period's full quota) does not weigh in */
+			share = (double)(l.ctr_usage - l.ctr_first) /
+			        (double)(l.ctr_usage_rt - l.ctr_first_rt);
+			share_from = "container cgroup, first..last sample while running";
+		} else if (l.ctr_sampled && l.ctr_usage_rt > from) {
 			share =
 			    (double)(l.ctr_usage - l.ctr_usage0) / (double)(l.ctr_usage_rt - from);
 			share_from = json_is_integer(sn)
@@ -533,7 +546,10 @@ int limits_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *
 		uint64_t u1 = 0, s1 = 0, m1;
 		assay_error_t e = NULL;
 
-		wr = limited_wait(&l, m0 + step_ns, &st);
+		/* the last step of the schedule lasts until the workload ends */
+		bool last = pct + step > end + 1e-9;
+
+		wr = limited_wait(&l, last ? 0 : m0 + step_ns, &st);
 		m1 = assay_now_ns(CLOCK_MONOTONIC);
 		if (wr < 0 || pod_usage(&l.p, &u1, &s1, &e) < 0) {
 			if (e)
@@ -541,14 +557,15 @@ int limits_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *
 			break;
 		}
 		u1 -= s1; /* the container's charge, without the pod sandbox's */
-		json_array_append_new(steps,
-		                      json_pack("{s:o, s:f, s:f}", "percent", percent_json(pct),
-		                                "seconds", (double)(m1 - m0) / 1e9, "share",
-		                                (double)(u1 - u0) / (double)(m1 - m0)));
-		if (wr != 1)
+		/* a step the workload ended right at the start of says nothing about its quota */
+		if (m1 - m0 >= POLL_NS)
+			json_array_append_new(
+			    steps, json_pack("{s:o, s:f, s:f}", "percent", percent_json(pct),
+			                     "seconds", (double)(m1 - m0) / 1e9, "share",
+			                     (double)(u1 - u0) / (double)(m1 - m0)));
+		if (wr != 1 || last)
 			break;
-		/* the next step of the schedule; the last one stays until the workload ends */
-		if (pct + step <= end + 1e-9) {
+		{
 			pct += step;
 			r.cpu_quota = (int64_t)(period * pct / 100);
 			if (cri_update_resources(l.c, l.p.ctr_id, &r, &e) < 0) {
@@ -557,6 +574,16 @@ int limits_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *
 				assay_error_release(&e);
 				if (kinds_daemon_gone(l.c))
 					l.daemon_gone = true;
+				/* the workload may have ended just now: then there was nothing left
+				 * to update (TouchStone checked the state first, racing the same)
+				 */
+				if (!l.daemon_gone &&
+				    limited_wait(&l, assay_now_ns(CLOCK_MONOTONIC) + 1000000000ull,
+				                 &st) == 0) {
+					free(text);
+					wr = 0;
+					break;
+				}
 				/* a runtime that cannot change a running container's quota */
 				/* the reason keeps the first line (a runtime may print its whole
 				 * usage); cri_error has all of it */

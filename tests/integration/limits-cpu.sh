@@ -4,7 +4,7 @@
 # share is a figure (within 10 % of the quota under runc; a run outside the tolerance is flagged),
 # runsc's Sentry/Gofer CPU inside the pod's cgroup is reported, the scaling schedule records a
 # share per step, a runtime that rejects UpdateContainerResources is recorded as unsupported with
-# the CRI error (not a crash), and nothing is left behind.
+# the CRI error (not a crash; runsc takes it through assay's adapter), and nothing is left behind.
 set -u
 . tests/tap.sh
 . tests/integration/run-common.bash
@@ -20,10 +20,10 @@ warmup: 0
 timeout: 120
 benchmarks:
   - name: performance.cpu.time
-    params: {cpu-max-prime: 10000, events: 1000}
+    params: {cpu-max-prime: 10000, events: 1500}
     runs: 3
   - name: limits.cpu.time
-    params: {cpu-max-prime: 10000, events: 1000, quota: 10000, period: 100000}
+    params: {cpu-max-prime: 10000, events: 1500, quota: 10000, period: 100000}
   - name: limits.cpu.scaling
     params: {cpu-max-prime: 10000, events: 3000, start-percent: 55, step-percent: 15, end-percent: 100, step-time: 0.5}
 YAML
@@ -43,10 +43,14 @@ ok $((rc == want ? 0 : 1)) "run exits $want (not ok cells: ${failed:-none})"
 cell() { jq --arg t "$1" --arg b "$2" '.cells[] | select(.target == $t and .benchmark == $b)' "$res"; }
 for t in cri/containerd/runc cri/containerd/runsc; do
 	[[ $(cell_status "$res" "$t" limits.cpu.time) == ok ]]; ok $? "$t limits.cpu.time: ok"
+	# the unlimited time: its fastest run, or (on a busy shared machine, where an unlimited run
+	# also waits for a CPU and a throttled one does not) the CPU time the work needed
 	free=$(cell "$t" performance.cpu.time | jq '[.runs[].figures.total_time_s] | min')
+	need=$(cell "$t" limits.cpu.time | jq '.runs[0].workload.processes.workload.cpu_in_container_s')
 	lim=$(cell "$t" limits.cpu.time | jq '.runs[0].figures.total_time_s')
-	awk -v f="$free" -v l="$lim" 'BEGIN { exit !(f > 0 && l >= 5 * f) }'
-	ok $? "$t: with a 10 % quota the run takes >= 5x its unlimited time ($lim s vs $free s)"
+	base=$(awk -v f="$free" -v n="$need" 'BEGIN { print (n > 0 && n < f) ? n : f }')
+	awk -v b="$base" -v l="$lim" 'BEGIN { exit !(b > 0 && l >= 5 * b) }'
+	ok $? "$t: with a 10 % quota the run takes >= 5x its unlimited time ($lim s vs $base s; fastest unlimited run $free s, CPU needed $need s)"
 	w=$(cell "$t" limits.cpu.time | jq '.runs[0].workload')
 	jq -e '.share > 0 and .expected_share == 0.1 and .pod_cpu_s > 0 and (.share_error_pct | type == "number")' <<<"$w" >/dev/null
 	ok $? "$t: measured share $(jq .share <<<"$w") is a figure next to quota/period"
@@ -66,12 +70,15 @@ ok $? "runsc: Sentry/Gofer CPU charged inside the pod's cgroup reported ($(jq .s
 
 [[ $(cell_status "$res" cri/containerd/runc limits.cpu.scaling) == ok ]]; ok $? "runc limits.cpu.scaling: ok"
 w=$(cell cri/containerd/runc limits.cpu.scaling | jq '.runs[0].workload')
-jq -e '.total_time_s > 0 and (.steps | length >= 2) and .steps[0].percent == 55 and .steps[1].percent == 70 and all(.steps[]; .share > 0 and .share <= .percent / 100 * 1.25)' <<<"$w" >/dev/null
-ok $? "runc: a share per step, none above its quota: $(jq -c '[.steps[] | {percent, share: (.share * 1000 | round / 1000)}]' <<<"$w")"
+jq -e '.total_time_s > 0 and (.steps | length >= 2) and .steps[0].percent == 55 and .steps[1].percent == 70 and all(.steps[]; .share > 0) and all(.steps[1:][]; .share <= .percent / 100 * 1.25)' <<<"$w" >/dev/null
+ok $? "runc: a share per step, none after the first (which holds the start) above its quota: $(jq -c '[.steps[] | {percent, share: (.share * 1000 | round / 1000)}]' <<<"$w")"
 cell cri/containerd/runc limits.cpu.scaling | jq -e '.runs[0].figures | has("share_at_55") and has("total_time_s")' >/dev/null
 ok $? "runc: share_at_55 and total_time_s are figures"
 if [[ $runsc_scaling == ok ]]; then
-	skip "runsc accepted UpdateContainerResources here"
+	# the runsc here has no `update`: assay's adapter writes the limits into the sandbox's cgroups
+	w=$(cell cri/containerd/runsc limits.cpu.scaling | jq '.runs[0].workload')
+	jq -e '(.steps | length >= 2) and all(.steps[]; .share > 0) and all(.steps[1:][]; .share <= .percent / 100 * 1.25)' <<<"$w" >/dev/null
+	ok $? "runsc: UpdateContainerResources accepted, a share per step, none after the first above its quota: $(jq -c '[.steps[] | {percent, share: (.share * 1000 | round / 1000)}]' <<<"$w")"
 else
 	why=$(cell cri/containerd/runsc limits.cpu.scaling | jq -r .reason)
 	[[ $runsc_scaling == failed && $why == *"unsupported: UpdateContainerResources"* ]]
