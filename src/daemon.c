@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -483,6 +484,14 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 		return -1;
 	}
 	d->sock_path = xasprintf("%s/containerd.sock", d->run_dir);
+	/* sun_path holds 108 bytes, and containerd adds ".ttrpc" for its second socket. */
+	if (strlen(d->sock_path) + strlen(".ttrpc") >=
+	    sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		assay_error_usage(err, "run directory `%s` is too long for containerd's sockets",
+		                  d->run_dir);
+		daemon_free(d);
+		return -1;
+	}
 	d->endpoint = xasprintf("unix://%s", d->sock_path);
 	d->log_path = xasprintf("%s/containerd.log", d->run_dir);
 	setup_handlers(d);

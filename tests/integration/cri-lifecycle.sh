@@ -189,6 +189,12 @@ rc=$?
 grep -q "pause image \`localhost/assay/nope:0\` is not in" "$tmp/bad.out"
 ok $? "bad pause reference: the error names the reference"
 left_behind "$tmp/run" "after a failed start"
+long=$tmp/$(printf 'x%.0s' $(seq 90))
+"$drive" -r "$long" -p build/images/pause.tar -P "$pause_ref" -i build/images/pause.tar \
+	-I "$pause_ref" -H runc >"$tmp/long.out" 2>&1
+grep -q "is too long for containerd's sockets" "$tmp/long.out"
+ok $? "a run directory too long for a unix socket is refused with a clear message"
+[[ ! -e $long ]]; ok $? "and not left behind"
 mkdir -p "$tmp/full" && touch "$tmp/full/keep"
 "$drive" -r "$tmp/full" -p build/images/pause.tar -P "$pause_ref" -i build/images/pause.tar \
 	-I "$pause_ref" -H runc >"$tmp/full.out" 2>&1
