@@ -42,9 +42,9 @@ run_dir_gone() { # TAP file of cri-drive
 }
 
 for h in runc runsc; do
-	# runsc: long enough (~300k stub syscalls) that the workload's run dominates the whole trace,
+	# runsc: long enough (~500k stub syscalls) that the workload's run dominates the whole trace,
 	# daemon start, image import and pod lifecycle included.
-	case $h in runc) events=50 ;; runsc) events=300 ;; esac
+	case $h in runc) events=50 ;; runsc) events=500 ;; esac
 	want=$(((events + 1) * 1000))
 	mark=$(trace_prog_mark)
 	drive "$h" "$events"
