@@ -110,12 +110,23 @@ int table_render(json_t *root, bool tsv, char **out, assay_error_t *err)
 {
 	cleanup_free char *buf = NULL;
 	size_t len = 0, nt;
-	json_t *targets = targets_of(root);
+	json_t *all = targets_of(root), *targets = json_array(), *hidden = json_array(), *t;
 	FILE *f = open_memstream(&buf, &len);
 	size_t widths[64], wmetric = strlen("metric"), wunit = strlen("unit");
 
+	/* a target without any row's data (skipped here, e.g. crun on cgroup v1) gets no column */
+	json_array_foreach(all, nt, t)
+	{
+		bool any = false;
+
+		for (size_t i = 0; i < N_ROWS && !any; i++)
+			any = stat_of(root, json_string_value(t), &rows[i]) != NULL;
+		json_array_append(any ? targets : hidden, t);
+	}
+	json_decref(all);
 	if (f == NULL) {
 		json_decref(targets);
+		json_decref(hidden);
 		return assay_error_make(err, errno, "open_memstream");
 	}
 	nt = json_array_size(targets);
@@ -248,10 +259,16 @@ int table_render(json_t *root, bool tsv, char **out, assay_error_t *err)
 		}
 		fprintf(f, "\n");
 	}
-	if (!tsv)
+	if (!tsv) {
 		fprintf(f, "\nmedians of the measured runs; * best of the row (lower is better, "
 		           "except MiB/s); - no data\n");
+		for (size_t j = 0; j < json_array_size(hidden); j++)
+			fprintf(f, "%s%s%s", j ? ", " : "no data at all (no column): ",
+			        json_string_value(json_array_get(hidden, j)),
+			        j + 1 == json_array_size(hidden) ? "\n" : "");
+	}
 	json_decref(targets);
+	json_decref(hidden);
 	if (fclose(f) != 0)
 		return assay_error_make(err, errno, "write table");
 	*out = steal_pointer(&buf);
