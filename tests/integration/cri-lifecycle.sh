@@ -99,7 +99,10 @@ for h in runc runsc; do
 		sleep 0.1
 	done
 	grep -q "^ok .*$h: StartContainer" "$tmp/hold-$h.out"; ok $? "$h: long-running container started"
-	sleep 0.5
+	for _ in $(seq 100); do # the driver updates the running container right after the start
+		grep -q 'on the running container' "$tmp/hold-$h.out" && break
+		sleep 0.1
+	done
 	cid=$(sed -n 's/^# container-id //p' "$tmp/hold-$h.out")
 	if [[ $h == runsc ]]; then
 		# The workload's environment lives inside gVisor; its sandbox (runsc-sandbox, gofer)
@@ -109,6 +112,10 @@ for h in runc runsc; do
 	else
 		[[ -n $(marked) ]]; ok $? "$h: the container's process is found by its marker"
 	fi
+	# The driver raised the running container's quota to 50000/100000 (UpdateContainerResources);
+	# runc applies it to the container's cgroup, the adapter to the runsc sandbox's (the same one).
+	quota=$(cat /sys/fs/cgroup/cpu/k8s.io/"$cid"/cpu.cfs_quota_us 2>/dev/null)
+	[[ $quota == 50000 ]]; ok $? "$h: the update reached the container's cgroup (quota $quota)"
 	pod=$(sed -n 's/^# pod-id //p' "$tmp/hold-$h.out")
 	[[ -S $(shim_socket "$(sed -n 's/^# run-dir //p' "$tmp/hold-$h.out")" "$pod") ]]
 	ok $? "$h: the pod's shim socket is where the leftover checks look for it"
