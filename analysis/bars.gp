@@ -16,8 +16,9 @@ nbars = STATS_records
 if (!exists("tlen")) tlen = 20
 # Panels grow with the number of bars and the longest target name (rotated labels below).
 pw = 90 + 36 * nbars
-pw = pw < 430 ? 430 : pw
-cols = pw * pcols(n) > 1800 ? 1 : pcols(n)
+pw = pw < 420 ? 420 : pw
+cols = pcols(n)
+while (cols > 1 && pw * cols > 1300) { cols = cols - 1 }
 rows = int((n + cols - 1) / cols)
 ph = 250 + 6 * tlen
 w = pw * cols
@@ -36,9 +37,14 @@ do for [term in "svg png"] {
 	eval(term eq "svg" ? svg : png)
 	set multiplot layout rows, cols title title . "  (bars: median; whiskers: p5–p95; dashed: native median)" font ",12"
 	do for [i = 1:n] {
+		# stats honours the ranges of the previous panel: reset them first
+		unset logscale y
+		set yrange [*:*]
+		undefine STATS_*
 		stats data index (i - 1) using 8 nooutput
-		lo = STATS_records > 0 ? STATS_min : 1
-		hi = STATS_records > 0 ? STATS_max : 1
+		have = exists("STATS_records") && STATS_records > 0
+		lo = have ? STATS_min : 1
+		hi = have ? STATS_max : 1
 		logy = lo > 0 && hi / lo > 30
 		if (logy) {
 			set logscale y

@@ -10,13 +10,13 @@ load adir."/palette.gp"
 nt = words(targets)
 stats data using 0 nooutput
 nrow = STATS_records
-w = nrow * (nt * 16 + 24) + 400
-w = w < 800 ? 800 : (w > 2400 ? 2400 : w)
+w = nrow * (nt * 14 + 20) + 380
+w = w < 800 ? 800 : (w > 1260 ? 1260 : w)
 h = 560
 bw = 0.8 / nt
 xpos(row, i) = row + (i - (nt + 1) / 2.0) * bw
 set logscale y
-set ytics (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+set ytics (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 set xrange [-0.6:nrow - 0.4]
 set xtics rotate by 30 right
 set ylabel "overhead vs native (×, log scale)"
