@@ -10,23 +10,23 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "Usage: collector report [-o OUT] RESULTS_DIR [RESULTS_DIR...]\n"
-	        "\n"
-	        "Draws the figures of results directories (written by `collector run`) with the\n"
-	        "gnuplot scripts of analysis/ and writes a self-contained page, OUT/index.html:\n"
-	        "the run's metadata, summary tables (median, p5-p95, overhead vs native, best\n"
-	        "marked) and the figures (OUT/figures/*.svg and *.png, their data in\n"
-	        "OUT/figures/data/). With one directory OUT is that directory. Several directories\n"
-	        "are overlaid for comparison (targets become TARGET@DIRNAME); OUT is then\n"
-	        "required.\n"
-	        "\n"
-	        "Options:\n"
-	        "  -o, --output OUT   where to write index.html and figures/\n"
-	        "  -h, --help         this text\n"
-	        "\n"
-	        "Environment: GNUPLOT (default gnuplot), ASSAY_ANALYSIS_DIR (the scripts; default\n"
-	        "analysis/ of the source tree).\n");
+	fprintf(
+	    f, "Usage: collector report [-o OUT] RESULTS_DIR [RESULTS_DIR...]\n"
+	       "\n"
+	       "Draws the figures of results directories (written by `collector run`) with the\n"
+	       "gnuplot scripts of analysis/ and writes a self-contained page, OUT/index.html:\n"
+	       "the run's metadata, summary tables (median, p5-p95, overhead vs native, best\n"
+	       "marked) and the figures (OUT/figures/*.svg and *.png, their data in\n"
+	       "OUT/figures/data/). With one directory OUT is that directory. Several directories\n"
+	       "are overlaid for comparison (targets become TARGET@DIRNAME); OUT is then\n"
+	       "required.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -o, --output OUT   where to write index.html and figures/\n"
+	       "  -h, --help         this text\n"
+	       "\n"
+	       "Environment: GNUPLOT (default gnuplot), ASSAY_ANALYSIS_DIR (the scripts; default\n"
+	       "analysis/ of the source tree).\n");
 }
 
 int cmd_report(int argc, char **argv, assay_error_t *err)
@@ -66,8 +66,9 @@ int cmd_report(int argc, char **argv, assay_error_t *err)
 			return assay_error_usage(err, "report: `%s` is not a results directory",
 			                         argv[i]);
 	if (out == NULL && argc - optind > 1)
-		return assay_error_usage(err, "report: comparing %d directories needs -o OUT (where the "
-		                              "page goes)",
+		return assay_error_usage(err,
+		                         "report: comparing %d directories needs -o OUT (where the "
+		                         "page goes)",
 		                         argc - optind);
 	if (out == NULL)
 		out = argv[optind];

@@ -33,9 +33,9 @@ struct rdir {
 };
 
 struct rcell {
-	json_t *cell;  /* borrowed from its directory's root */
-	size_t dir;    /* index in report.dirs */
-	char *name;    /* shown: TARGET, or TARGET@LABEL when comparing */
+	json_t *cell; /* borrowed from its directory's root */
+	size_t dir;   /* index in report.dirs */
+	char *name;   /* shown: TARGET, or TARGET@LABEL when comparing */
 	const char *target;
 };
 
@@ -78,8 +78,8 @@ char *report_dir_label(const char *dir)
 	base = base && base[1] ? base + 1 : copy;
 	label = xstrdup(base);
 	for (char *p = label; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-'))
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
 			*p = '_';
 	return label;
 }
@@ -327,7 +327,8 @@ static void build_model(struct report *r)
 				size_t i;
 				json_t *cell;
 
-				json_array_foreach(json_object_get(r->dirs[d].root, "cells"), i, cell)
+				json_array_foreach(json_object_get(r->dirs[d].root, "cells"), i,
+				                   cell)
 				{
 					const char *fig;
 					json_t *stats;
@@ -335,18 +336,21 @@ static void build_model(struct report *r)
 
 					if (strcmp(jstr(cell, "target") ? jstr(cell, "target") : "",
 					           targets[t]) ||
-					    strcmp(jstr(cell, "benchmark") ? jstr(cell, "benchmark") : "",
+					    strcmp(jstr(cell, "benchmark") ? jstr(cell, "benchmark")
+					                                   : "",
 					           b->name))
 						continue;
-					b->cells = xrealloc(b->cells, (b->ncells + 1) * sizeof(*b->cells));
+					b->cells =
+					    xrealloc(b->cells, (b->ncells + 1) * sizeof(*b->cells));
 					c = &b->cells[b->ncells++];
 					c->cell = cell;
 					c->dir = d;
 					c->target = targets[t];
-					c->name = r->ndirs > 1 ? xasprintf("%s@%s", targets[t], r->dirs[d].label)
+					c->name = r->ndirs > 1 ? xasprintf("%s@%s", targets[t],
+					                                   r->dirs[d].label)
 					                       : xstrdup(targets[t]);
-					json_object_foreach(json_object_get(cell, "summary"), fig, stats)
-						bench_add_fig(b, fig, stats);
+					json_object_foreach(json_object_get(cell, "summary"), fig,
+					                    stats) bench_add_fig(b, fig, stats);
 					break;
 				}
 			}
@@ -380,7 +384,8 @@ static bool is_measured_run(json_t *run)
 	       json_is_object(json_object_get(run, "figures"));
 }
 
-/* ---- gnuplot ---------------------------------------------------------------------------------- */
+/* ---- gnuplot ----------------------------------------------------------------------------------
+ */
 
 /* name='value'; with gnuplot's single-quote escaping. */
 static void gp_var(FILE *f, const char *name, const char *value)
@@ -451,10 +456,11 @@ static int run_script(struct report *r, const char *script, const char *name, co
 			free(m.buf);
 			close(pipefd[0]);
 			close(pipefd[1]);
-			return assay_error_make(err, rc,
-			                        "%s (figure %s): cannot execute `%s` (Debian: apt-get "
-			                        "install gnuplot-nox, or set GNUPLOT)",
-			                        script_path, name, r->gnuplot);
+			return assay_error_make(
+			    err, rc,
+			    "%s (figure %s): cannot execute `%s` (Debian: apt-get "
+			    "install gnuplot-nox, or set GNUPLOT)",
+			    script_path, name, r->gnuplot);
 		}
 	}
 	free(m.buf);
@@ -482,7 +488,8 @@ static int run_script(struct report *r, const char *script, const char *name, co
 			return assay_error_make(err, errno, "%s: waitpid", script);
 	}
 	/* gnuplot's message ends with a newline; the error's text must not */
-	while (stderr_len && (stderr_text[stderr_len - 1] == '\n' || stderr_text[stderr_len - 1] == ' '))
+	while (stderr_len &&
+	       (stderr_text[stderr_len - 1] == '\n' || stderr_text[stderr_len - 1] == ' '))
 		stderr_text[--stderr_len] = 0;
 	if (WIFSIGNALED(status))
 		return assay_error_make(err, 0, "%s (figure %s): gnuplot killed by signal %d: %s",
@@ -490,10 +497,11 @@ static int run_script(struct report *r, const char *script, const char *name, co
 	/* (posix_spawn's child exits 127 when exec fails where it cannot report it, e.g. under
 	 * valgrind) */
 	if (WEXITSTATUS(status) == 127 && stderr_len == 0)
-		return assay_error_make(err, 0,
-		                        "%s (figure %s): cannot execute `%s` (Debian: apt-get install "
-		                        "gnuplot-nox, or set GNUPLOT)",
-		                        script_path, name, r->gnuplot);
+		return assay_error_make(
+		    err, 0,
+		    "%s (figure %s): cannot execute `%s` (Debian: apt-get install "
+		    "gnuplot-nox, or set GNUPLOT)",
+		    script_path, name, r->gnuplot);
 	if (WEXITSTATUS(status) != 0)
 		return assay_error_make(err, 0, "%s (figure %s): gnuplot exited with status %d: %s",
 		                        script_path, name, WEXITSTATUS(status), stderr_text);
@@ -509,7 +517,8 @@ static void words_add(FILE *f, bool *first, const char *w)
 	*first = false;
 }
 
-/* ---- the page --------------------------------------------------------------------------------- */
+/* ---- the page ---------------------------------------------------------------------------------
+ */
 
 struct page {
 	FILE *f;
@@ -532,9 +541,10 @@ static void figure_html(FILE *f, const char *name, const char *alt, const char *
 	report_html_escape(f, alt);
 	fprintf(f, "\"></a><figcaption>");
 	report_html_escape(f, caption);
-	fprintf(f, " <span class=\"files\">(<a href=\"" FIG_DIR "/%s.png\">PNG</a>, <a href=\"" FIG_DIR
-	           "/%s.svg\">SVG</a>, <a href=\"" DATA_DIR "/%s.tsv\">data</a>)</span></figcaption>"
-	           "</figure>\n",
+	fprintf(f,
+	        " <span class=\"files\">(<a href=\"" FIG_DIR "/%s.png\">PNG</a>, <a href=\"" FIG_DIR
+	        "/%s.svg\">SVG</a>, <a href=\"" DATA_DIR "/%s.tsv\">data</a>)</span></figcaption>"
+	        "</figure>\n",
 	        name, name, name);
 }
 
@@ -554,7 +564,8 @@ static void meta_flatten(json_t *v, const char *prefix, json_t *out)
 	if (json_is_object(v)) {
 		json_object_foreach(v, key, x)
 		{
-			cleanup_free char *p = *prefix ? xasprintf("%s.%s", prefix, key) : xstrdup(key);
+			cleanup_free char *p =
+			    *prefix ? xasprintf("%s.%s", prefix, key) : xstrdup(key);
 
 			if (!strcmp(p, "suite_text") || !strcmp(p, "format"))
 				continue;
@@ -590,8 +601,8 @@ static void meta_flatten(json_t *v, const char *prefix, json_t *out)
 
 /* The facts a reader checks first; the rest of meta goes into a <details>. */
 static const char *const key_facts[] = {
-    "host",   "cpu",      "ncpu",     "arch",     "kernel",   "suite", "started", "finished",
-    "versions.", "endpoint", "tracing", "quick", "runsc_sandbox"};
+    "host",     "cpu",       "ncpu",     "arch",    "kernel", "suite",        "started",
+    "finished", "versions.", "endpoint", "tracing", "quick",  "runsc_sandbox"};
 
 static bool is_key_fact(const char *key)
 {
@@ -668,7 +679,8 @@ static void page_meta(struct report *r, FILE *f)
 			bool seen = false;
 			json_t *k;
 
-			json_array_foreach(keys, i, k) seen = seen || !strcmp(json_string_value(k), key);
+			json_array_foreach(keys, i, k) seen =
+			    seen || !strcmp(json_string_value(k), key);
 			if (!seen)
 				json_array_append_new(keys, json_string(key));
 		}
@@ -683,14 +695,17 @@ static void page_meta(struct report *r, FILE *f)
 		const char *text = jstr(meta, "suite_text");
 
 		if (json_is_true(json_object_get(meta, "quick")))
-			fprintf(f, "<p class=\"warn\">%s%s%sa <code>--quick</code> run: one tiny run per "
-			           "cell, a check of the set-up, not a measurement.</p>\n",
-			        r->ndirs > 1 ? "<b>" : "", r->ndirs > 1 ? r->dirs[d].label : "",
-			        r->ndirs > 1 ? "</b>: " : "");
+			fprintf(
+			    f,
+			    "<p class=\"warn\">%s%s%sa <code>--quick</code> run: one tiny run per "
+			    "cell, a check of the set-up, not a measurement.</p>\n",
+			    r->ndirs > 1 ? "<b>" : "", r->ndirs > 1 ? r->dirs[d].label : "",
+			    r->ndirs > 1 ? "</b>: " : "");
 		if (json_object_get(meta, "finished") == NULL) {
 			fputs("<p class=\"warn\">", f);
 			report_html_escape(f, r->dirs[d].label);
-			fputs(": the suite did not finish (interrupted): the results hold what was measured "
+			fputs(": the suite did not finish (interrupted): the results hold what was "
+			      "measured "
 			      "until then.</p>\n",
 			      f);
 		}
@@ -727,7 +742,8 @@ static void page_problems(struct report *r, FILE *f)
 
 			if (st && !strcmp(st, "ok"))
 				continue;
-			k = xasprintf("%s\t%s\t%s", b->cells[i].name, st ? st : "?", why ? why : "");
+			k = xasprintf("%s\t%s\t%s", b->cells[i].name, st ? st : "?",
+			              why ? why : "");
 			if (json_object_get(groups, k) == NULL)
 				json_object_set_new(groups, k, json_array());
 			json_array_append_new(json_object_get(groups, k), json_string(b->name));
@@ -792,14 +808,16 @@ static void page_bench_table(const struct rbench *b, FILE *f)
 
 	for (size_t j = 0; j < b->nfigs; j++)
 		best[j] = best_cell(b, &b->figs[j]);
-	fputs("<div class=\"scroll\"><table class=\"summary\">\n<tr><th>target</th><th>runs</th>", f);
+	fputs("<div class=\"scroll\"><table class=\"summary\">\n<tr><th>target</th><th>runs</th>",
+	      f);
 	for (size_t j = 0; j < b->nfigs; j++) {
 		fputs("<th>", f);
 		report_html_escape(f, b->figs[j].name);
 		fputs("<br><span class=\"unit\">", f);
 		report_html_escape(f, b->figs[j].unit);
-		fprintf(f, ", %s</span></th>", !strcmp(b->figs[j].better, "higher") ? "higher is better ↑"
-		                                                                      : "lower is better ↓");
+		fprintf(f, ", %s</span></th>",
+		        !strcmp(b->figs[j].better, "higher") ? "higher is better ↑"
+		                                             : "lower is better ↓");
 	}
 	fputs("</tr>\n", f);
 	for (size_t i = 0; i < b->ncells; i++) {
@@ -816,7 +834,8 @@ static void page_bench_table(const struct rbench *b, FILE *f)
 			fprintf(f, "%.0f", n);
 		if (st && strcmp(st, "ok")) {
 			fputs(" <span class=\"status\" title=\"", f);
-			report_html_escape(f, jstr(c->cell, "reason") ? jstr(c->cell, "reason") : "");
+			report_html_escape(f,
+			                   jstr(c->cell, "reason") ? jstr(c->cell, "reason") : "");
 			fputs("\">", f);
 			report_html_escape(f, st);
 			fputs("</span>", f);
@@ -824,13 +843,15 @@ static void page_bench_table(const struct rbench *b, FILE *f)
 		fputs("</td>", f);
 		for (size_t j = 0; j < b->nfigs; j++) {
 			const char *fig = b->figs[j].name;
-			double med = cstat(c->cell, fig, "median"), ov = overhead(b, c, &b->figs[j]);
+			double med = cstat(c->cell, fig, "median"),
+			       ov = overhead(b, c, &b->figs[j]);
 
 			if (!isfinite(med)) {
 				fputs("<td class=\"na\">–</td>", f);
 				continue;
 			}
-			fprintf(f, "<td%s>", best[j] == (long)i ? " class=\"best\" title=\"best\"" : "");
+			fprintf(f, "<td%s>",
+			        best[j] == (long)i ? " class=\"best\" title=\"best\"" : "");
 			fmt_num(f, med);
 			if (best[j] == (long)i)
 				fputs(" ★", f);
@@ -849,19 +870,20 @@ static void page_bench_table(const struct rbench *b, FILE *f)
 	fputs("</table></div>\n", f);
 }
 
-/* ---- figures ---------------------------------------------------------------------------------- */
+/* ---- figures ----------------------------------------------------------------------------------
+ */
 
 static void summary_row(FILE *f, const struct rbench *b, const struct rcell *c,
                         const struct rfig *fig)
 {
-	static const char *const stats[] = {"median", "min",     "max",     "p5",
+	static const char *const stats[] = {"median", "min",    "max",     "p5",
 	                                    "p95",    "ci_low", "ci_high", "ci_level"};
 	double n = cstat(c->cell, fig->name, "n"), med = cstat(c->cell, fig->name, "median");
 	double nat = native_median(b, c, fig->name);
 	const char *st = jstr(c->cell, "status");
 
-	fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f", c->name, b->name, fig->name, fig->unit, fig->better,
-	        st ? st : "pending", isfinite(n) ? n : 0);
+	fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f", c->name, b->name, fig->name, fig->unit,
+	        fig->better, st ? st : "pending", isfinite(n) ? n : 0);
 	for (size_t k = 0; k < sizeof(stats) / sizeof(stats[0]); k++)
 		tsv_num(f, cstat(c->cell, fig->name, stats[k]));
 	tsv_num(f, nat);
@@ -871,7 +893,9 @@ static void summary_row(FILE *f, const struct rbench *b, const struct rcell *c,
 }
 
 #define SUMMARY_HEADER                                                                             \
-	"# target\tbenchmark\tfigure\tunit\tbetter\tstatus\tn\tmedian\tmin\tmax\tp5\tp95\tci_low\tci_"  \
+	"# "                                                                                       \
+	"target\tbenchmark\tfigure\tunit\tbetter\tstatus\tn\tmedian\tmin\tmax\tp5\tp95\tci_"       \
+	"low\tci_"                                                                                 \
 	"high\tci_level\tnative_median\tratio\toverhead\n"
 
 static int fig_bars(struct report *r, const struct rbench *b, FILE *page, assay_error_t *err)
@@ -1012,12 +1036,11 @@ static int fig_overhead(struct report *r, FILE *page, assay_error_t *err)
 
 /* Roles in the order the stacks are drawn: the workload at the bottom, then what a runtime adds
  * from the inside out; unknown roles come last in order of appearance. */
-static const char *const role_order[] = {"workload", "sentry", "gofer",  "stub",
-                                         "oci-runtime", "shim", "cri-daemon", "pause",
-                                         "kernel",   "collector", "other"};
+static const char *const role_order[] = {"workload",    "sentry",    "gofer",      "stub",
+                                         "oci-runtime", "shim",      "cri-daemon", "pause",
+                                         "kernel",      "collector", "other"};
 
-static int fig_attribution(struct report *r, const struct rbench *b, FILE *page,
-                           assay_error_t *err)
+static int fig_attribution(struct report *r, const struct rbench *b, FILE *page, assay_error_t *err)
 {
 	cleanup_free char *name = xasprintf("attribution-%s", b->name);
 	cleanup_free char *path = xasprintf("%s/" DATA_DIR "/%s.tsv", r->out, name);
@@ -1042,11 +1065,13 @@ static int fig_attribution(struct report *r, const struct rbench *b, FILE *page,
 				if (!is_measured_run(run))
 					continue;
 				json_object_foreach(
-				    json_object_get(json_object_get(run, "attribution"), "roles"), role, rv)
+				    json_object_get(json_object_get(run, "attribution"), "roles"),
+				    role, rv)
 				{
 					bool known = false, seen = false;
 
-					for (size_t q = 0; q < sizeof(role_order) / sizeof(role_order[0]); q++)
+					for (size_t q = 0;
+					     q < sizeof(role_order) / sizeof(role_order[0]); q++)
 						known = known || !strcmp(role, role_order[q]);
 					if (o < sizeof(role_order) / sizeof(role_order[0])
 					        ? strcmp(role, role_order[o])
@@ -1103,13 +1128,16 @@ static int fig_attribution(struct report *r, const struct rbench *b, FILE *page,
 
 			json_array_foreach(runs, ri, run)
 			{
-				json_t *rr = json_object_get(json_object_get(run, "attribution"), "roles");
+				json_t *rr =
+				    json_object_get(json_object_get(run, "attribution"), "roles");
 
 				if (!is_measured_run(run) || !json_is_object(rr))
 					continue;
-				vals[nv] = jnum(json_object_get(rr, json_string_value(v)), "cpu_ns");
+				vals[nv] =
+				    jnum(json_object_get(rr, json_string_value(v)), "cpu_ns");
 				if (!isfinite(vals[nv]))
-					vals[nv] = 0; /* a role with nothing is left out of the run */
+					vals[nv] =
+					    0; /* a role with nothing is left out of the run */
 				nv++;
 			}
 			tsv_num(data.f, report_median(vals, nv) / 1e6);
@@ -1339,20 +1367,21 @@ static int fig_lifecycle(struct report *r, FILE *page, assay_error_t *err)
 					const char *pn = jstr(ph, "name");
 					double v = jnum(ph, "ns");
 
-					if (pn == NULL || !strcmp(pn, "run") || !isfinite(v) || v <= 0 ||
-					    strchr(pn, ' '))
+					if (pn == NULL || !strcmp(pn, "run") || !isfinite(v) ||
+					    v <= 0 || strchr(pn, ' '))
 						continue;
-					series_add(series_get(&s, &ns, pn, b->cells[i].name), v / 1e6, 0, 0,
-					           0);
+					series_add(series_get(&s, &ns, pn, b->cells[i].name),
+					           v / 1e6, 0, 0, 0);
 					calls++;
 				}
 			}
 		}
 	}
 	if (calls == 0) {
-		absent_html(page, "No lifecycle calls in these results: only CRI targets "
-		                  "(cri/DAEMON/HANDLER) record their RunPodSandbox, CreateContainer, "
-		                  "StartContainer… calls.");
+		absent_html(page,
+		            "No lifecycle calls in these results: only CRI targets "
+		            "(cri/DAEMON/HANDLER) record their RunPodSandbox, CreateContainer, "
+		            "StartContainer… calls.");
 		return 0;
 	}
 	/* cumulative fraction as the second column */
@@ -1374,9 +1403,10 @@ static int fig_lifecycle(struct report *r, FILE *page, assay_error_t *err)
 	free(vars.buf);
 	if (ret < 0)
 		return ret;
-	figure_html(page, name, "lifecycle call latency CDFs",
-	            "Distribution of each container-lifecycle call's wall time over every measured run "
-	            "(all benchmarks), per target: further right is slower, a long tail is jitter.");
+	figure_html(
+	    page, name, "lifecycle call latency CDFs",
+	    "Distribution of each container-lifecycle call's wall time over every measured run "
+	    "(all benchmarks), per target: further right is slower, a long tail is jitter.");
 	return 0;
 }
 
@@ -1397,9 +1427,8 @@ static json_t *roles_sorted(json_t *seen)
 	for (size_t q = 0; q < sizeof(role_order) / sizeof(role_order[0]); q++)
 		if (json_object_get(seen, role_order[q]))
 			json_array_append_new(out, json_string(role_order[q]));
-	json_object_foreach(seen, role, v)
-		if (!role_known(role))
-			json_array_append_new(out, json_string(role));
+	json_object_foreach(seen, role, v) if (!role_known(role))
+	    json_array_append_new(out, json_string(role));
 	return out;
 }
 
@@ -1426,7 +1455,8 @@ static int fig_calls(struct report *r, FILE *page, assay_error_t *err)
 
 			json_array_foreach(json_object_get(b->cells[i].cell, "runs"), ri, run)
 			{
-				json_t *phases = json_object_get(json_object_get(run, "attribution"), "phases");
+				json_t *phases =
+				    json_object_get(json_object_get(run, "attribution"), "phases");
 				const char *pn;
 				json_t *ph;
 
@@ -1439,28 +1469,37 @@ static int fig_calls(struct report *r, FILE *page, assay_error_t *err)
 					json_t *rv;
 					bool known = false;
 
-					if (!strcmp(pn, "run") || strchr(pn, ' ') || !json_is_object(roles_of))
+					if (!strcmp(pn, "run") || strchr(pn, ' ') ||
+					    !json_is_object(roles_of))
 						continue;
 					if (!(t = json_object_get(acc, b->cells[i].name)))
-						json_object_set_new(acc, b->cells[i].name, t = json_object());
+						json_object_set_new(acc, b->cells[i].name,
+						                    t = json_object());
 					if (!(c = json_object_get(t, pn))) {
 						json_object_set_new(t, pn, c = json_object());
-						json_object_set_new(c, "", json_integer(0)); /* runs */
+						json_object_set_new(c, "",
+						                    json_integer(0)); /* runs */
 					}
-					json_object_set_new(c, "",
-					                    json_integer(json_integer_value(json_object_get(c, "")) + 1));
-					json_array_foreach(calls, k, v) known = known || !strcmp(json_string_value(v), pn);
+					json_object_set_new(
+					    c, "",
+					    json_integer(
+					        json_integer_value(json_object_get(c, "")) + 1));
+					json_array_foreach(calls, k, v) known =
+					    known || !strcmp(json_string_value(v), pn);
 					if (!known)
 						json_array_append_new(calls, json_string(pn));
 					json_object_foreach(roles_of, role, rv)
 					{
 						json_t *list = json_object_get(c, role);
 
-						if (!*role || strchr(role, ' ') || !json_is_number(json_object_get(rv, "cpu_ns")))
+						if (!*role || strchr(role, ' ') ||
+						    !json_is_number(json_object_get(rv, "cpu_ns")))
 							continue;
 						if (list == NULL)
-							json_object_set_new(c, role, list = json_array());
-						json_array_append(list, json_object_get(rv, "cpu_ns"));
+							json_object_set_new(c, role,
+							                    list = json_array());
+						json_array_append(list,
+						                  json_object_get(rv, "cpu_ns"));
 						json_object_set_new(seen, role, json_true());
 					}
 				}
@@ -1471,8 +1510,9 @@ static int fig_calls(struct report *r, FILE *page, assay_error_t *err)
 		json_decref(acc);
 		json_decref(seen);
 		json_decref(calls);
-		absent_html(page, "No per-call attribution: needs CRI targets traced by eBPF (runs' "
-		                  "attribution.phases).");
+		absent_html(page,
+		            "No per-call attribution: needs CRI targets traced by eBPF (runs' "
+		            "attribution.phases).");
 		return 0;
 	}
 	roles = roles_sorted(seen);
@@ -1506,7 +1546,8 @@ static int fig_calls(struct report *r, FILE *page, assay_error_t *err)
 				size_t nv = 0, li;
 				json_t *x;
 
-				json_array_foreach(list, li, x) if (nv < nruns) vals[nv++] = json_number_value(x);
+				json_array_foreach(list, li, x) if (nv < nruns) vals[nv++] =
+				    json_number_value(x);
 				while (nv < nruns)
 					vals[nv++] = 0;
 				tsv_num(data.f, report_median(vals, nv) / 1e6);
@@ -1532,9 +1573,10 @@ static int fig_calls(struct report *r, FILE *page, assay_error_t *err)
 	free(vars.buf);
 	if (ret < 0)
 		return ret;
-	figure_html(page, name, "CPU per lifecycle call by role",
-	            "Who pays for each lifecycle call: CPU time of every role during the call (eBPF, "
-	            "median over the measured runs of all benchmarks), one panel per target.");
+	figure_html(
+	    page, name, "CPU per lifecycle call by role",
+	    "Who pays for each lifecycle call: CPU time of every role during the call (eBPF, "
+	    "median over the measured runs of all benchmarks), one panel per target.");
 	return 0;
 }
 
@@ -1599,9 +1641,11 @@ static int fig_scalability(struct report *r, FILE *page, assay_error_t *err)
 					double m = cstat(b->cells[i].cell, fig, "median");
 
 					if (isfinite(m))
-						series_add(series_get(&s, &ns, fig, b->cells[i].name), (double)nn,
-						           m, cstat(b->cells[i].cell, fig, "p5"),
-						           cstat(b->cells[i].cell, fig, "p95"));
+						series_add(
+						    series_get(&s, &ns, fig, b->cells[i].name),
+						    (double)nn, m,
+						    cstat(b->cells[i].cell, fig, "p5"),
+						    cstat(b->cells[i].cell, fig, "p95"));
 				}
 			}
 		}
@@ -1612,7 +1656,8 @@ static int fig_scalability(struct report *r, FILE *page, assay_error_t *err)
 		}
 		membuf_open(&data);
 		membuf_open(&vars);
-		fputs("# one block per figure x target (see pfirst/pcount): N, median, p5, p95\n", data.f);
+		fputs("# one block per figure x target (see pfirst/pcount): N, median, p5, p95\n",
+		      data.f);
 		series_write(s, ns, 4, data.f, vars.f, "figs");
 		/* units in panel order */
 		for (size_t i = 0; i < ns; i++) {
@@ -1626,7 +1671,8 @@ static int fig_scalability(struct report *r, FILE *page, assay_error_t *err)
 				for (size_t j = 0; j < r->benches[bi].nfigs && !again; j++)
 					if (!strcmp(r->benches[bi].figs[j].name, s[i].panel) &&
 					    !strncmp(r->benches[bi].name, family, strlen(family))) {
-						words_add(units.f, &first, r->benches[bi].figs[j].unit);
+						words_add(units.f, &first,
+						          r->benches[bi].figs[j].unit);
 						again = true;
 					}
 		}
@@ -1642,8 +1688,9 @@ static int fig_scalability(struct report *r, FILE *page, assay_error_t *err)
 		free(vars.buf);
 		if (ret < 0)
 			break;
-		figure_html(page, name, family,
-		            "Each figure against the number of pods N, median and p5–p95 per target.");
+		figure_html(
+		    page, name, family,
+		    "Each figure against the number of pods N, median and p5–p95 per target.");
 	}
 	if (ret == 0 && json_array_size(families) == 0)
 		absent_html(page, "No scalability results here (benchmarks scalability.*.N, e.g. "
@@ -1693,7 +1740,8 @@ static int fig_limits(struct report *r, FILE *page, assay_error_t *err)
 
 				if (strncmp(fig, "share", 5) || !isfinite(m))
 					continue;
-				if (strcmp(fig, "share")) { /* share_at_55: the step's requested % */
+				if (strcmp(fig,
+				           "share")) { /* share_at_55: the step's requested % */
 					x = us && us[1] ? strtod(us + 1, &end) : NAN;
 					if (!isfinite(x) || *end)
 						continue;
@@ -1702,8 +1750,8 @@ static int fig_limits(struct report *r, FILE *page, assay_error_t *err)
 				}
 				if (!isfinite(x))
 					continue;
-				series_add(series_get(&s, &ns, "share", b->cells[i].name), x, m * scale,
-				           cstat(b->cells[i].cell, fig, "p5") * scale,
+				series_add(series_get(&s, &ns, "share", b->cells[i].name), x,
+				           m * scale, cstat(b->cells[i].cell, fig, "p5") * scale,
 				           cstat(b->cells[i].cell, fig, "p95") * scale);
 			}
 		}
@@ -1740,17 +1788,20 @@ static int fig_limits(struct report *r, FILE *page, assay_error_t *err)
 			ret = run_script(r, "limits", name, vars.buf, err);
 		free(vars.buf);
 		if (ret == 0)
-			figure_html(page, name, b->name,
-			            "Measured CPU share per requested step (median, p5–p95) against the "
-			            "dashed line of a perfectly enforced limit.");
+			figure_html(
+			    page, name, b->name,
+			    "Measured CPU share per requested step (median, p5–p95) against the "
+			    "dashed line of a perfectly enforced limit.");
 	}
 	if (ret == 0 && !any)
-		absent_html(page, "No CPU-limit results here (limits.* benchmarks with a measured share, "
-		                  "e.g. suites/limits.yaml).");
+		absent_html(page,
+		            "No CPU-limit results here (limits.* benchmarks with a measured share, "
+		            "e.g. suites/limits.yaml).");
 	return ret;
 }
 
-/* ---- the whole ---------------------------------------------------------------------------------- */
+/* ---- the whole ----------------------------------------------------------------------------------
+ */
 
 static const char *const css =
     "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:1.5em auto;max-width:1280px;"
@@ -1784,7 +1835,8 @@ static int write_page(struct report *r, char **index_path, assay_error_t *err)
 	membuf_open(&m);
 	f = m.f;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>assay: ",
+	      "<meta name=\"viewport\" content=\"width=device-width, "
+	      "initial-scale=1\">\n<title>assay: ",
 	      f);
 	report_html_escape(f, suite ? suite : "results");
 	if (r->ndirs > 1)
@@ -1860,8 +1912,8 @@ static int write_page(struct report *r, char **index_path, assay_error_t *err)
 					fputs("--", f);
 					report_html_escape(f, pk);
 					fputs("=", f);
-					report_html_escape(f, json_string_value(pv) ? json_string_value(pv)
-					                                             : "?");
+					report_html_escape(
+					    f, json_string_value(pv) ? json_string_value(pv) : "?");
 				}
 				fputs("</code>", f);
 			}

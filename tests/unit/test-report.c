@@ -77,7 +77,8 @@ static void helpers(void)
 	is_str(s, "hostA", "label of a bare name");
 	free(s);
 
-	ok(report_same_family("ns_per_load_16384", "ns_per_load_65536"), "memlat sizes: one family");
+	ok(report_same_family("ns_per_load_16384", "ns_per_load_65536"),
+	   "memlat sizes: one family");
 	ok(report_same_family("ns_per_call_getppid", "ns_per_call_open-close"),
 	   "syscall ops: one family");
 	ok(!report_same_family("total_time_s", "events_per_sec"), "cpu figures: not one family");
@@ -94,8 +95,7 @@ static void helpers(void)
 	free(s);
 }
 
-static json_t *run(int index, const char *fig1, double v1, const char *fig2, double v2,
-                   bool phases)
+static json_t *run(int index, const char *fig1, double v1, const char *fig2, double v2, bool phases)
 {
 	json_t *r = json_pack("{s:i, s:b, s:i, s:{s:f, s:f}}", "index", index, "warmup", 0,
 	                      "exit_status", 0, "figures", fig1, v1, fig2, v2);
@@ -105,8 +105,8 @@ static json_t *run(int index, const char *fig1, double v1, const char *fig2, dou
 		                    json_pack("[{s:s, s:I}, {s:s, s:I}, {s:s, s:I}]", "name",
 		                              "RunPodSandbox", "ns",
 		                              (json_int_t)(60000000 + index * 1000000), "name",
-		                              "StartContainer", "ns", (json_int_t)40000000, "name", "run",
-		                              "ns", (json_int_t)1000000));
+		                              "StartContainer", "ns", (json_int_t)40000000, "name",
+		                              "run", "ns", (json_int_t)1000000));
 	return r;
 }
 
@@ -144,18 +144,18 @@ static int synthetic(const char *dir, assay_error_t *err)
 				goto fail;
 			for (int i = 1; i <= 3; i++)
 				if (add(res, cell,
-				                    run(i, "total_s", slow * n * (1 + 0.01 * i),
-				                        "pss_per_pod_mib", slow * 10 + i, true),
-				                    err) < 0)
+				        run(i, "total_s", slow * n * (1 + 0.01 * i),
+				            "pss_per_pod_mib", slow * 10 + i, true),
+				        err) < 0)
 					goto fail;
 		}
 		if (results_add_cell(res, targets[t], "limits.cpu.scaling", NULL, &cell, err) < 0)
 			goto fail;
 		for (int i = 1; i <= 3; i++)
 			if (add(res, cell,
-			                    run(i, "share_at_55", 0.55 - 0.01 * i, "share_at_60",
-			                        0.6 - 0.02 * slow, false),
-			                    err) < 0)
+			        run(i, "share_at_55", 0.55 - 0.01 * i, "share_at_60",
+			            0.6 - 0.02 * slow, false),
+			        err) < 0)
 				goto fail;
 	}
 	if (results_finish(res, err) < 0)
@@ -203,7 +203,8 @@ static void write_synthetic(const char *tmp)
 	ok(strstr(html, "No memory-latency figure") != NULL, "the page says why memlat is absent");
 	ok(strstr(html, "No attribution for this benchmark") != NULL,
 	   "the page says why attribution is absent");
-	ok(strstr(html, "src=\"figures/limits.cpu.scaling.svg\"") != NULL, "limits figure on the page");
+	ok(strstr(html, "src=\"figures/limits.cpu.scaling.svg\"") != NULL,
+	   "limits figure on the page");
 	free(html);
 	html = xasprintf("%s/figures/data/limits.cpu.scaling.tsv", dir);
 	{
@@ -256,8 +257,8 @@ static void errors(const char *tmp)
 	assay_error_release(&err);
 
 	setenv("ASSAY_ANALYSIS_DIR", "/nonexistent/analysis", 1);
-	ok(report_write(fixture, 1, out, NULL, &err) < 0 && err &&
-	       strstr(err->msg, "palette.gp") && strstr(err->msg, "ASSAY_ANALYSIS_DIR"),
+	ok(report_write(fixture, 1, out, NULL, &err) < 0 && err && strstr(err->msg, "palette.gp") &&
+	       strstr(err->msg, "ASSAY_ANALYSIS_DIR"),
 	   "missing scripts are named, with the way out");
 	assay_error_release(&err);
 
