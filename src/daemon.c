@@ -712,6 +712,20 @@ static pid_t ppid_of(pid_t pid)
 
 /* A shim that had to be killed leaves its socket in SHIM_SOCKET_DIR, named after
  * sha256(address/namespace/id) (containerd 1.6 pkg/shim). */
+static void unlink_shim_socket(const char *sock_path, const char *ns, const char *id)
+{
+	cleanup_free char *key = xasprintf("%s/%s/%s", sock_path, ns, id);
+	cleanup_free char *sock = NULL;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char hex[2 * SHA256_DIGEST_LENGTH + 1];
+
+	SHA256((const unsigned char *)key, strlen(key), md);
+	for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	sock = xasprintf("%s/%s", SHIM_SOCKET_DIR, hex);
+	unlink(sock);
+}
+
 static void remove_shim_socket(pid_t pid, const char *sock_path)
 {
 	cleanup_free char *path = xasprintf("/proc/%d/cmdline", (int)pid);
@@ -732,18 +746,8 @@ static void remove_shim_socket(pid_t pid, const char *sock_path)
 		else if (!strcmp(a, "-id"))
 			id = next;
 	}
-	if (ns && id) {
-		cleanup_free char *key = xasprintf("%s/%s/%s", sock_path, ns, id);
-		unsigned char md[SHA256_DIGEST_LENGTH];
-		char hex[2 * SHA256_DIGEST_LENGTH + 1], *sock;
-
-		SHA256((const unsigned char *)key, strlen(key), md);
-		for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-			sprintf(hex + 2 * i, "%02x", md[i]);
-		sock = xasprintf("%s/%s", SHIM_SOCKET_DIR, hex);
-		unlink(sock);
-		free(sock);
-	}
+	if (ns && id)
+		unlink_shim_socket(sock_path, ns, id);
 }
 
 /* Cgroup directories of killed processes, removed once they are gone (a runtime killed before
@@ -903,9 +907,10 @@ static int kill_leftovers(const struct daemon *d, struct cgroups *cg)
 	return killed;
 }
 
-/* The cgroups of every container whose bundle is still in the state directory (containers the
- * CRI could not delete), from the bundle's linux.cgroupsPath, in every hierarchy. */
-static void collect_bundle_cgroups(const struct daemon *d, struct cgroups *cg)
+/* For every container whose bundle is still in the state directory (containers the CRI could not
+ * delete): its cgroups, from the bundle's linux.cgroupsPath, in every hierarchy, and the socket
+ * its shim would have (gone already if the shim died some other way). */
+static void collect_bundles(const struct daemon *d, struct cgroups *cg)
 {
 	cleanup_free char *tasks = xasprintf("%s/state/io.containerd.runtime.v2.task", d->run_dir);
 	DIR *nsdir = opendir(tasks), *hier = NULL;
@@ -918,6 +923,9 @@ static void collect_bundle_cgroups(const struct daemon *d, struct cgroups *cg)
 		while (bdir && (b = readdir(bdir))) {
 			cleanup_free char *cfg = xasprintf("%s/%s/config.json", nspath, b->d_name);
 			json_t *spec = b->d_name[0] != '.' ? json_load_file(cfg, 0, NULL) : NULL;
+
+			if (b->d_name[0] != '.')
+				unlink_shim_socket(d->sock_path, ns->d_name, b->d_name);
 			const char *path = json_string_value(
 			    json_object_get(json_object_get(spec, "linux"), "cgroupsPath"));
 
@@ -1062,7 +1070,7 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 			wait_gone(d, STOP_TIMEOUT_MS);
 		}
 	}
-	collect_bundle_cgroups(d, &cg);
+	collect_bundles(d, &cg);
 	/* Again while it finds some: a killed shim's children may have been re-parented since. */
 	for (int round = 0; round < 3 && kill_leftovers(d, &cg) > 0; round++) {
 		const struct timespec tick = {0, 100 * 1000000L};
