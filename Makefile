@@ -42,6 +42,15 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || cat VERSI
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
+# The version lives in one generated header, rewritten only when it changes: only the objects that
+# include it are rebuilt, and every binary of one build reports the same version.
+VERSION_H := $(TOP)/version/version.h
+$(VERSION_H): FORCE-version
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '#define ASSAY_VERSION "$(VERSION)"' | cmp -s - $@ 2>/dev/null || \
+		echo '#define ASSAY_VERSION "$(VERSION)"' >$@
+.PHONY: FORCE-version
+
 CC ?= cc
 ifeq ($(origin CC),default)
 CC := gcc
@@ -54,7 +63,7 @@ ifeq ($(SANITIZE),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT := -O1 -g
 endif
-HOST_CFLAGS = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) -DASSAY_VERSION='"$(VERSION)"' -I src -I $(B)/gen -I tests
+HOST_CFLAGS = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) -I $(TOP)/version -I src -I $(B)/gen -I tests
 HOST_LDFLAGS = $(SANFLAGS)
 
 # Lists the fragments append to.
@@ -105,7 +114,7 @@ clean:
 	rm -rf $(TOP) $(CLEAN_EXTRA)
 
 # Generic host compile rule: build/<path>.o from <path>.c, dependency files alongside.
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c | $(VERSION_H)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(CFLAGS_$(notdir $*)) -MMD -MP -c -o $@ $<

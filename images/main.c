@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "image.h"
+#include "version.h"
 
 static void usage(FILE *f)
 {

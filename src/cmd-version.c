@@ -14,6 +14,7 @@
 #include "run.h"
 #include "target.h"
 #include "util.h"
+#include "version.h"
 
 static void usage(FILE *f)
 {

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "error.h"
+#include "version.h"
 
 static const struct {
 	const char *name;

@@ -12,7 +12,7 @@
 DEB_PKGS += musl-tools libjansson-dev jq procps util-linux
 
 MUSL_CC ?= musl-gcc
-WL_CFLAGS := $(CSTD) -O2 $(WARN) -DASSAY_VERSION='"$(VERSION)"' -I workloads \
+WL_CFLAGS := $(CSTD) -O2 $(WARN) -I $(TOP)/version -I workloads \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 WL_LDFLAGS := -static -s -Wl,--gc-sections
 WL_NAMES := $(filter-out harness,$(patsubst workloads/%.c,%,$(wildcard workloads/*.c)))
@@ -22,7 +22,8 @@ ALL += $(WL_BINS)
 .PHONY: workloads
 workloads: $(WL_BINS)
 
-$(WL_BINS): $(BIN)/%: workloads/%.c workloads/harness.c workloads/harness.h workloads/build.mk
+$(WL_BINS): $(BIN)/%: workloads/%.c workloads/harness.c workloads/harness.h workloads/build.mk \
+		$(VERSION_H)
 	$(call msg,MUSL,$@)
 	$(Q)mkdir -p $(@D) $(TOP)/obj/musl
 	$(Q)$(MUSL_CC) $(WL_CFLAGS) -MMD -MP -MF $(TOP)/obj/musl/$*.d -MT $@ \
