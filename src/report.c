@@ -20,6 +20,7 @@
 #include "report.h"
 #include "results.h"
 #include "util.h"
+#include "version.h"
 
 extern char **environ;
 
@@ -52,7 +53,6 @@ struct rbench {
 	size_t nfigs;
 };
 
-/* One entry of the page: a figure drawn, or why it was not. */
 struct report {
 	struct rdir *dirs;
 	size_t ndirs;
@@ -520,10 +520,6 @@ static void words_add(FILE *f, bool *first, const char *w)
 /* ---- the page ---------------------------------------------------------------------------------
  */
 
-struct page {
-	FILE *f;
-};
-
 static void fmt_num(FILE *f, double v)
 {
 	if (!isfinite(v))
@@ -950,6 +946,90 @@ static int fig_bars(struct report *r, const struct rbench *b, FILE *page, assay_
 	            "Median of the measured runs per target, error bars p5–p95; dashed: the native "
 	            "median.");
 	return 0;
+}
+
+/* One line per non-native target over every headline figure: the geometric mean of its
+ * overheads (the fair average of ratios), the worst figure and how many were measured. */
+static void page_glance(struct report *r, FILE *f)
+{
+	json_t *names = json_array(), *v;
+	size_t k;
+
+	for (size_t bi = 0; bi < r->nbenches; bi++)
+		for (size_t i = 0; i < r->benches[bi].ncells; i++) {
+			const char *n = r->benches[bi].cells[i].name;
+			bool seen = false;
+
+			json_array_foreach(names, k, v) seen =
+			    seen || !strcmp(json_string_value(v), n);
+			if (!seen && strcmp(r->benches[bi].cells[i].target, "native"))
+				json_array_append_new(names, json_string(n));
+		}
+	fputs(
+	    "<div class=\"scroll\"><table class=\"summary\">\n<tr><th>target</th><th>geometric "
+	    "mean overhead<br><span class=\"unit\">headline figures, × native</span></th><th>worst"
+	    "</th><th>best</th><th>figures measured</th></tr>\n",
+	    f);
+	json_array_foreach(names, k, v)
+	{
+		const char *n = json_string_value(v);
+		double logsum = 0, worst = NAN, best = NAN;
+		const char *wb = NULL, *wf = NULL, *bb = NULL, *bf = NULL;
+		size_t count = 0, total = 0;
+
+		for (size_t bi = 0; bi < r->nbenches; bi++) {
+			struct rbench *b = &r->benches[bi];
+
+			for (size_t i = 0; i < b->ncells; i++) {
+				if (strcmp(b->cells[i].name, n))
+					continue;
+				for (size_t j = 0; j < b->nfigs; j++) {
+					double ov;
+
+					if (!b->figs[j].headline)
+						continue;
+					total++;
+					ov = overhead(b, &b->cells[i], &b->figs[j]);
+					if (!isfinite(ov))
+						continue;
+					count++;
+					logsum += log(ov);
+					if (!(ov <= worst)) {
+						worst = ov;
+						wb = b->name;
+						wf = b->figs[j].name;
+					}
+					if (!(ov >= best)) {
+						best = ov;
+						bb = b->name;
+						bf = b->figs[j].name;
+					}
+				}
+			}
+		}
+		fputs("<tr><th>", f);
+		report_html_escape(f, n);
+		fputs("</th>", f);
+		if (count == 0) {
+			fprintf(f,
+			        "<td class=\"na\">–</td><td class=\"na\">–</td><td "
+			        "class=\"na\">–</td><td>0 of %zu</td></tr>\n",
+			        total);
+			continue;
+		}
+		fprintf(f, "<td><b>×%.2f</b></td><td>×%.2f <span class=\"spread\">",
+		        exp(logsum / (double)count), worst);
+		report_html_escape(f, wb);
+		fputs(" ", f);
+		report_html_escape(f, wf);
+		fprintf(f, "</span></td><td>×%.2f <span class=\"spread\">", best);
+		report_html_escape(f, bb);
+		fputs(" ", f);
+		report_html_escape(f, bf);
+		fprintf(f, "</span></td><td>%zu of %zu</td></tr>\n", count, total);
+	}
+	fputs("</table></div>\n", f);
+	json_decref(names);
 }
 
 static int fig_overhead(struct report *r, FILE *page, assay_error_t *err)
@@ -1885,6 +1965,8 @@ static int write_page(struct report *r, char **index_path, assay_error_t *err)
 
 	fputs("<h2 id=\"overview\">Overhead at a glance</h2>\n", f);
 	ret = fig_overhead(r, f, err);
+	if (ret == 0)
+		page_glance(r, f);
 	for (size_t bi = 0; bi < r->nbenches && ret == 0; bi++) {
 		struct rbench *b = &r->benches[bi];
 		const struct benchmark *reg = benchmarks_find(b->name);
@@ -1950,14 +2032,19 @@ static int write_page(struct report *r, char **index_path, assay_error_t *err)
 	fputs("<h2 id=\"files\">Files</h2>\n<ul>\n", f);
 	for (size_t d = 0; d < r->ndirs; d++) {
 		cleanup_free char *rel = relpath(r->out, r->dirs[d].path);
-		const char *names[] = {RESULTS_JSON, RESULTS_SUMMARY, RESULTS_RUNS};
+		const char *names[] = {RESULTS_JSON, RESULTS_SUMMARY, RESULTS_RUNS,
+		                       RESULTS_ATTRIBUTION};
 
 		fputs("<li>", f);
 		if (r->ndirs > 1) {
 			report_html_escape(f, r->dirs[d].label);
 			fputs(": ", f);
 		}
-		for (size_t k = 0; k < 3; k++) {
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			cleanup_free char *p = xasprintf("%s/%s", r->dirs[d].path, names[k]);
+
+			if (k > 0 && access(p, F_OK) < 0)
+				continue; /* attribution.tsv: results of older versions lack it */
 			fputs(k ? ", <a href=\"" : "<a href=\"", f);
 			if (strcmp(rel, ".")) {
 				report_html_escape(f, rel);
