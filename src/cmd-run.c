@@ -17,11 +17,12 @@ static void usage(FILE *f)
 	    f,
 	    "Usage: collector run [-s SUITE.yaml] [--endpoint URI] [--targets LIST]\n"
 	    "                     [--benchmarks GLOBS] [--runs N] [--quick] [-o DIR] [-v|-q]\n"
-	    "                     [--no-trace]\n\n"
+	    "                     [--no-trace] [--no-report]\n\n"
 	    "Runs a suite (default suites/default.yaml): every target x benchmark x run, and "
 	    "writes\n"
 	    "results.json, summary.tsv and runs.tsv into DIR (default "
-	    "results/<timestamp>-<suite>/).\n\n"
+	    "results/<timestamp>-<suite>/),\n"
+	    "then the figures and DIR/index.html (collector report). Prints DIR on stdout.\n\n"
 	    "  -s, --suite FILE       suite to run\n"
 	    "      --endpoint URI     use this CRI daemon (unix:///path.sock) instead of starting "
 	    "an\n"
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 	    "  -v, --verbose          one line per run\n"
 	    "  -q, --quiet            only errors\n"
 	    "      --no-trace         no eBPF attribution\n"
+	    "      --no-report        no figures or index.html at the end (collector report DIR\n"
+	    "                         draws them later)\n"
 	    "  -h, --help             this text\n\n"
 	    "Targets that cannot run here are skipped with the reason. SIGINT/SIGTERM stop the "
 	    "run,\n"
@@ -54,6 +57,7 @@ enum {
 	OPT_RUNS,
 	OPT_QUICK,
 	OPT_NO_TRACE,
+	OPT_NO_REPORT,
 };
 
 int cmd_run(int argc, char **argv, assay_error_t *err)
@@ -69,10 +73,11 @@ int cmd_run(int argc, char **argv, assay_error_t *err)
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"no-trace", no_argument, NULL, OPT_NO_TRACE},
+	    {"no-report", no_argument, NULL, OPT_NO_REPORT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct run_options opts = {.trace = true};
+	struct run_options opts = {.trace = true, .report = true};
 	cleanup_free char *endpoint = NULL;
 	const char *endpoint_flag = NULL, *benchmarks = NULL;
 	char **globs = NULL;
@@ -119,6 +124,9 @@ int cmd_run(int argc, char **argv, assay_error_t *err)
 			break;
 		case OPT_NO_TRACE:
 			opts.trace = false;
+			break;
+		case OPT_NO_REPORT:
+			opts.report = false;
 			break;
 		case 'h':
 			usage(stdout);

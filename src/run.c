@@ -13,11 +13,13 @@
 
 #include "benchmarks.h"
 #include "kinds.h"
+#include "report.h"
 #include "results.h"
 #include "run.h"
 #include "suite.h"
 #include "target.h"
 #include "util.h"
+#include "version.h"
 
 int run_observer_run_begin(const struct run_observer *o, const struct run_info *info)
 {
@@ -657,6 +659,24 @@ static char *tree_path(const char *from_cwd, const char *rel_to_exe)
 	return p ? p : xstrdup(from_cwd);
 }
 
+/* The page of this run (report.c); a figure that cannot be drawn does not fail the run. */
+static void write_report(struct engine *e, const struct run_options *opts)
+{
+	const char *dir = results_dir(e->results);
+	cleanup_free char *index = NULL;
+	assay_error_t rerr = NULL;
+
+	if (report_write(&dir, 1, dir, &index, &rerr) < 0) {
+		cleanup_free char *text = assay_error_text(rerr);
+
+		fprintf(stderr, "report: %s (collector report %s draws it again)\n", text, dir);
+		assay_error_release(&rerr);
+		return;
+	}
+	if (opts->verbosity >= 0)
+		fprintf(stderr, "report: %s\n", index);
+}
+
 int run_suite(const struct run_options *opts, assay_error_t *err)
 {
 	struct engine e = {
@@ -821,6 +841,12 @@ out:
 		assay_error_release(&ferr);
 		if (ret >= 0 && opts->verbosity >= 0)
 			printf("%s\n", results_dir(e.results));
+		if ((ret == 0 || ret == 1) && opts->report)
+			write_report(&e, opts);
+		else if (ret > 1 && opts->report && opts->verbosity >= 0)
+			fprintf(stderr,
+			        "report: not drawn for a stopped run; collector report %s\n",
+			        results_dir(e.results));
 	}
 	sig = signals_pending();
 	signals_restore();
