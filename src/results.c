@@ -1,5 +1,5 @@
-/* results.json + summary.tsv + runs.tsv of one suite run, rewritten atomically after each change
- * so an interrupted suite keeps everything it measured. */
+/* results.json + summary.tsv + runs.tsv + attribution.tsv of one suite run, rewritten atomically
+ * after each change so an interrupted suite keeps everything it measured. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -168,6 +168,15 @@ __attribute__((format(printf, 2, 3))) static void buf_printf(struct buf *b, cons
 	b->len += (size_t)n;
 }
 
+/* Writes the buffer to path atomically and frees it. */
+static int buf_write(struct buf *b, const char *path, assay_error_t *err)
+{
+	int ret = results_write_atomic(path, b->s, b->len, err);
+
+	free(b->s);
+	return ret;
+}
+
 /* Numbers as gnuplot reads them; NaN marks "no value". */
 static void buf_num(struct buf *b, double v)
 {
@@ -237,7 +246,6 @@ int results_write_summary_tsv(json_t *root, const char *path, assay_error_t *err
 	json_t *cells = json_object_get(root, "cells"), *cell;
 	struct buf b = {0};
 	size_t i;
-	int ret;
 
 	buf_printf(&b, "target\tbenchmark\tfigure\tunit\tbetter\tstatus\tn\tmedian\tmin\tmax\tp5\t"
 	               "p95\tci_low\tci_high\tci_level\tnative_median\tratio\toverhead\n");
@@ -263,9 +271,7 @@ int results_write_summary_tsv(json_t *root, const char *path, assay_error_t *err
 					            benchmarks_better_name(f->better));
 		}
 	}
-	ret = results_write_atomic(path, b.s, b.len, err);
-	free(b.s);
-	return ret;
+	return buf_write(&b, path, err);
 }
 
 int results_write_runs_tsv(json_t *root, const char *path, assay_error_t *err)
@@ -273,7 +279,6 @@ int results_write_runs_tsv(json_t *root, const char *path, assay_error_t *err)
 	json_t *cells = json_object_get(root, "cells"), *cell;
 	struct buf b = {0};
 	size_t i;
-	int ret;
 
 	buf_printf(&b, "target\tbenchmark\tfigure\tunit\trun\twarmup\tvalue\n");
 	json_array_foreach(cells, i, cell)
@@ -306,9 +311,81 @@ int results_write_runs_tsv(json_t *root, const char *path, assay_error_t *err)
 			}
 		}
 	}
-	ret = results_write_atomic(path, b.s, b.len, err);
-	free(b.s);
-	return ret;
+	return buf_write(&b, path, err);
+}
+
+/* Median over a cell's measured runs of attribution.roles.ROLE.KEY (KEY "syscalls": .total), or
+ * of attribution.coverage when role is NULL; NaN when no run has it. *n gets the run count. */
+static double attribution_median(json_t *runs, const char *role, const char *key, size_t *n)
+{
+	size_t nruns = json_array_size(runs), m = 0, j;
+	double *v = xcalloc(nruns ? nruns : 1, sizeof(*v)), med = NAN;
+	struct stats st;
+	json_t *run;
+
+	json_array_foreach(runs, j, run)
+	{
+		json_t *a = json_object_get(run, "attribution"), *x;
+
+		if (json_is_true(json_object_get(run, "warmup")) || !json_is_object(a))
+			continue;
+		if (role == NULL)
+			x = json_object_get(a, "coverage");
+		else {
+			x = json_object_get(json_object_get(json_object_get(a, "roles"), role),
+			                    key);
+			if (json_is_object(x))
+				x = json_object_get(x, "total");
+		}
+		if (json_is_number(x))
+			v[m++] = json_number_value(x);
+	}
+	if (m > 0 && stats_compute(v, m, &st, NULL) == 0)
+		med = st.median;
+	free(v);
+	*n = m;
+	return med;
+}
+
+int results_write_attribution_tsv(json_t *root, const char *path, assay_error_t *err)
+{
+	json_t *cells = json_object_get(root, "cells"), *cell;
+	struct buf b = {0};
+	size_t i;
+
+	buf_printf(&b, "target\tbenchmark\trole\tn\tcpu_ms\tsys_ms\tuser_ms\tsyscalls\tcoverage\n");
+	json_array_foreach(cells, i, cell)
+	{
+		json_t *runs = json_object_get(cell, "runs"), *run, *roles = json_object(), *rv;
+		const char *role;
+		size_t j, n, ncov;
+		double cov = attribution_median(runs, NULL, NULL, &ncov);
+
+		/* every role any measured run has, in first-seen order */
+		json_array_foreach(runs, j, run)
+		{
+			if (json_is_true(json_object_get(run, "warmup")))
+				continue;
+			json_object_foreach(
+			    json_object_get(json_object_get(run, "attribution"), "roles"), role, rv)
+			    json_object_set(roles, role, json_true());
+		}
+		json_object_foreach(roles, role, rv)
+		{
+			double cpu = attribution_median(runs, role, "cpu_ns", &n);
+
+			buf_printf(&b, "%s\t%s\t%s\t%zu", str_or(cell, "target", "-"),
+			           str_or(cell, "benchmark", "-"), role, n);
+			buf_num(&b, cpu / 1e6);
+			buf_num(&b, attribution_median(runs, role, "sys_ns", &n) / 1e6);
+			buf_num(&b, attribution_median(runs, role, "user_ns", &n) / 1e6);
+			buf_num(&b, attribution_median(runs, role, "syscalls", &n));
+			buf_num(&b, cov);
+			buf_printf(&b, "\n");
+		}
+		json_decref(roles);
+	}
+	return buf_write(&b, path, err);
 }
 
 /* ---- The results object ------------------------------------------------------------------- */
@@ -329,7 +406,11 @@ static int write_all(struct results *r, assay_error_t *err)
 		return -1;
 	free(p);
 	p = xasprintf("%s/%s", r->dir, RESULTS_RUNS);
-	return results_write_runs_tsv(r->root, p, err);
+	if (results_write_runs_tsv(r->root, p, err) < 0)
+		return -1;
+	free(p);
+	p = xasprintf("%s/%s", r->dir, RESULTS_ATTRIBUTION);
+	return results_write_attribution_tsv(r->root, p, err);
 }
 
 int results_open(const char *dir, json_t *meta, struct results **out, assay_error_t *err)

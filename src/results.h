@@ -1,5 +1,6 @@
 /* Results of a suite run: DIR/results.json (schema in docs/results.md), DIR/summary.tsv (one
- * row per target × benchmark × figure, for gnuplot) and DIR/runs.tsv (one row per run × figure).
+ * row per target × benchmark × figure, for gnuplot), DIR/runs.tsv (one row per run × figure) and
+ * DIR/attribution.tsv (one row per target × benchmark × role, when the tracer ran).
  *
  *   {"meta": {...}, "cells": [{"target": "cri/containerd/runc",
  *     "benchmark": "performance.cpu.time", "status": "ok|failed|skipped|pending",
@@ -14,7 +15,7 @@
  * "workload" (the workload's JSON), "phases" (CRI call timings), "attribution" (the tracer's,
  * docs/attribution.md).
  *
- * Every change rewrites the three files atomically (temp file in DIR, fsync, rename, fsync of
+ * Every change rewrites the four files atomically (temp file in DIR, fsync, rename, fsync of
  * DIR), so a suite interrupted at any point leaves what it measured. */
 #ifndef ASSAY_RESULTS_H
 #define ASSAY_RESULTS_H
@@ -24,10 +25,11 @@
 
 #include "error.h"
 
-#define RESULTS_JSON    "results.json"
-#define RESULTS_SUMMARY "summary.tsv"
-#define RESULTS_RUNS    "runs.tsv"
-#define RESULTS_FORMAT  "assay-results/1"
+#define RESULTS_JSON        "results.json"
+#define RESULTS_SUMMARY     "summary.tsv"
+#define RESULTS_RUNS        "runs.tsv"
+#define RESULTS_ATTRIBUTION "attribution.tsv"
+#define RESULTS_FORMAT      "assay-results/1"
 
 struct results;
 
@@ -73,6 +75,9 @@ int results_load(const char *path, json_t **out, assay_error_t *err);
 /* summary.tsv / runs.tsv of a results root, written atomically to path. */
 int results_write_summary_tsv(json_t *root, const char *path, assay_error_t *err);
 int results_write_runs_tsv(json_t *root, const char *path, assay_error_t *err);
+/* One row per target × benchmark × role of the tracer's attribution: medians over the measured
+ * runs of cpu/sys/user ms and syscalls, and the cell's median coverage (docs/results.md). */
+int results_write_attribution_tsv(json_t *root, const char *path, assay_error_t *err);
 
 /* Writes contents to path atomically (same-dir temp file, fsync, rename, fsync of the dir). */
 int results_write_atomic(const char *path, const char *contents, size_t len, assay_error_t *err);

@@ -59,7 +59,7 @@ int main(void)
 	char tmpl[] = "/tmp/assay-test-results-XXXXXX";
 	char *dir = mkdtemp(tmpl);
 	cleanup_free char *sub = xasprintf("%s/a/b", dir), *json_path = NULL, *tsv = NULL;
-	cleanup_free char *runs_tsv = NULL;
+	cleanup_free char *runs_tsv = NULL, *attr_tsv = NULL;
 	assay_error_t err = NULL;
 	struct results *r = NULL;
 	json_t *meta = json_pack("{s:s, s:{s:s}}", "suite", "t", "versions", "runc", "1.1.5");
@@ -72,8 +72,10 @@ int main(void)
 	json_path = xasprintf("%s/results.json", sub);
 	tsv = xasprintf("%s/summary.tsv", sub);
 	runs_tsv = xasprintf("%s/runs.tsv", sub);
-	ok(access(json_path, R_OK) == 0 && access(tsv, R_OK) == 0 && access(runs_tsv, R_OK) == 0,
-	   "the three files exist from the start");
+	attr_tsv = xasprintf("%s/attribution.tsv", sub);
+	ok(access(json_path, R_OK) == 0 && access(tsv, R_OK) == 0 && access(runs_tsv, R_OK) == 0 &&
+	       access(attr_tsv, R_OK) == 0,
+	   "the four files exist from the start");
 	is_str(
 	    json_string_value(json_object_get(json_object_get(results_root(r), "meta"), "format")),
 	    RESULTS_FORMAT, "meta gets the format");
@@ -175,7 +177,14 @@ int main(void)
 		       NULL,
 		   "runs.tsv measured run");
 	}
-	is_int(count_entries(sub), 3, "no temp files left beside the three files");
+	{
+		cleanup_free char *at = slurp(attr_tsv);
+
+		is_str(at,
+		       "target\tbenchmark\trole\tn\tcpu_ms\tsys_ms\tuser_ms\tsyscalls\tcoverage\n",
+		       "attribution.tsv: only its header without the tracer");
+	}
+	is_int(count_entries(sub), 4, "no temp files left beside the four files");
 
 	results_free(r);
 	json_decref(meta);
@@ -217,6 +226,40 @@ int main(void)
 	unlink(json_path);
 	unlink(tsv);
 	unlink(runs_tsv);
+	{
+		/* attribution.tsv: medians over measured runs per role, warm-ups left out */
+		json_t *root = json_pack(
+		    "{s:[{s:s, s:s, s:[{s:b, s:{s:f, s:{s:{s:I, s:I, s:I, s:{s:I}}}}},"
+		    "{s:b, s:{s:f, s:{s:{s:I, s:I, s:I, s:{s:I}}, s:{s:I, s:I, s:I}}}},"
+		    "{s:b, s:{s:f, s:{s:{s:I, s:I, s:I, s:{s:I}}, s:{s:I, s:I, s:I}}}}]}]}",
+		    "cells", "target", "cri/containerd/runsc", "benchmark", "performance.cpu.time",
+		    "runs", "warmup", true, "attribution", "coverage", 0.5, "roles", "workload",
+		    "cpu_ns", (json_int_t)900000000, "sys_ns", (json_int_t)0, "user_ns",
+		    (json_int_t)0, "syscalls", "total", (json_int_t)1, "warmup", false,
+		    "attribution", "coverage", 0.99, "roles", "workload", "cpu_ns",
+		    (json_int_t)100000000, "sys_ns", (json_int_t)10000000, "user_ns",
+		    (json_int_t)90000000, "syscalls", "total", (json_int_t)10, "sentry", "cpu_ns",
+		    (json_int_t)4000000, "sys_ns", (json_int_t)3000000, "user_ns",
+		    (json_int_t)1000000, "warmup", false, "attribution", "coverage", 1.01, "roles",
+		    "workload", "cpu_ns", (json_int_t)200000000, "sys_ns", (json_int_t)20000000,
+		    "user_ns", (json_int_t)180000000, "syscalls", "total", (json_int_t)30, "sentry",
+		    "cpu_ns", (json_int_t)6000000, "sys_ns", (json_int_t)5000000, "user_ns",
+		    (json_int_t)1000000);
+		cleanup_free char *at = NULL;
+
+		ok(root != NULL, "attribution fixture");
+		is_int(results_write_attribution_tsv(root, attr_tsv, &err), 0,
+		       "write attribution.tsv");
+		at = slurp(attr_tsv);
+		is_str(at,
+		       "target\tbenchmark\trole\tn\tcpu_ms\tsys_ms\tuser_ms\tsyscalls\tcoverage\n"
+		       "cri/containerd/runsc\tperformance.cpu.time\tworkload\t2\t150\t15\t135\t20"
+		       "\t1\n"
+		       "cri/containerd/runsc\tperformance.cpu.time\tsentry\t2\t5\t4\t1\tNaN\t1\n",
+		       "attribution.tsv: median per role, no syscalls where none were counted");
+		json_decref(root);
+	}
+	unlink(attr_tsv);
 	rmdir(sub);
 	{
 		cleanup_free char *a = xasprintf("%s/a", dir);
