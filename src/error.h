@@ -13,12 +13,13 @@ typedef struct assay_error_s *assay_error_t;
 
 /* Fills *err (which must be NULL) and returns -1. status is an errno value or 0. */
 int assay_error_make(assay_error_t *err, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Same, for bad input from the user: exit code 2. */
 int assay_error_usage(assay_error_t *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Prepends "context: " to the message in *err; returns -1. */
-int assay_error_wrap(assay_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int assay_error_wrap(assay_error_t *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* "msg: strerror(status)" into a malloc'd string (NULL when err is NULL). */
 char *assay_error_text(const assay_error_t err);
 /* Prints "PROG: msg[: strerror]" on stderr, frees *err, returns its exit code. */

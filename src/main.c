@@ -11,25 +11,26 @@ static const struct {
 	assay_command_fn fn;
 	const char *summary;
 } commands[] = {
-	{"run", cmd_run, "run a suite of benchmarks across targets and write results"},
-	{"list", cmd_list, "list benchmarks (optionally matching globs)"},
-	{"validate", cmd_validate, "check a suite file without running it"},
-	{"version", cmd_version, "versions of assay, the CRI daemon and the OCI runtimes"},
-	{"export-crictl", cmd_export_crictl, "write pod.json/container.json for crictl"},
-	{"trace", cmd_trace, "attribute a command's CPU and syscalls to roles (eBPF)"},
-	{"report", cmd_report, "draw figures and write index.html for results directories"},
-	{"table", cmd_table, "print the TouchStone Table 1 layout of a results directory"},
+    {"run", cmd_run, "run a suite of benchmarks across targets and write results"},
+    {"list", cmd_list, "list benchmarks (optionally matching globs)"},
+    {"validate", cmd_validate, "check a suite file without running it"},
+    {"version", cmd_version, "versions of assay, the CRI daemon and the OCI runtimes"},
+    {"export-crictl", cmd_export_crictl, "write pod.json/container.json for crictl"},
+    {"trace", cmd_trace, "attribute a command's CPU and syscalls to roles (eBPF)"},
+    {"report", cmd_report, "draw figures and write index.html for results directories"},
+    {"table", cmd_table, "print the TouchStone Table 1 layout of a results directory"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: collector COMMAND [OPTION...]\n\n"
-		   "assay measures what a container runtime costs and who pays for it.\n\n"
-		   "Commands:\n");
+	           "assay measures what a container runtime costs and who pays for it.\n\n"
+	           "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`collector COMMAND --help` tells more. Exit status: 0 success, 1 a run failed,\n"
-		   "2 usage or configuration error.\n");
+	fprintf(f,
+	        "\n`collector COMMAND --help` tells more. Exit status: 0 success, 1 a run failed,\n"
+	        "2 usage or configuration error.\n");
 }
 
 int main(int argc, char **argv)

@@ -43,7 +43,8 @@ static inline uint64_t assay_now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* malloc-family wrappers that abort on exhaustion (the collector cannot do anything useful then). */
+/* malloc-family wrappers that abort on exhaustion (the collector cannot do anything useful then).
+ */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

@@ -18,8 +18,8 @@
 
 static int tap_count, tap_failures;
 
-__attribute__((format(printf, 4, 5), unused)) static int tap_ok(int pass, const char *file, int line,
-								  const char *fmt, ...)
+__attribute__((format(printf, 4, 5), unused)) static int tap_ok(int pass, const char *file,
+                                                                int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -43,7 +43,7 @@ __attribute__((format(printf, 4, 5), unused)) static int tap_ok(int pass, const 
 	do {                                                                                       \
 		long long tap_g_ = (long long)(got), tap_w_ = (long long)(want);                   \
 		if (!tap_ok(tap_g_ == tap_w_, __FILE__, __LINE__, __VA_ARGS__))                    \
-			printf("#   got %lld, want %lld\n", tap_g_, tap_w_);                           \
+			printf("#   got %lld, want %lld\n", tap_g_, tap_w_);                       \
 	} while (0)
 
 #define is_str(got, want, ...)                                                                     \
@@ -51,7 +51,7 @@ __attribute__((format(printf, 4, 5), unused)) static int tap_ok(int pass, const 
 		const char *tap_g_ = (got), *tap_w_ = (want);                                      \
 		int tap_eq_ = (tap_g_ && tap_w_) ? strcmp(tap_g_, tap_w_) == 0 : tap_g_ == tap_w_; \
 		if (!tap_ok(tap_eq_, __FILE__, __LINE__, __VA_ARGS__))                             \
-			printf("#   got  \"%s\"\n#   want \"%s\"\n", tap_g_ ? tap_g_ : "(null)",     \
+			printf("#   got  \"%s\"\n#   want \"%s\"\n", tap_g_ ? tap_g_ : "(null)",   \
 			       tap_w_ ? tap_w_ : "(null)");                                        \
 	} while (0)
 
