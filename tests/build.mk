@@ -2,10 +2,11 @@
 # They run three times in `make test`: as built, under ASan+UBSan (build/san) and under valgrind.
 # Integration tests are tests/integration/*.sh (TAP via tests/tap.sh), run as root against real
 # containerd/runc/runsc/BPF; areas add their build prerequisites to `test-build`.
-DEB_PKGS += valgrind
+# tests/lint/format.sh checks every tracked C file against .clang-format.
+DEB_PKGS += valgrind clang-format
 
 COLLECTOR_UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-*.c))
-TESTS += $(COLLECTOR_UNIT_TESTS) $(sort $(wildcard tests/integration/*.sh))
+TESTS += $(COLLECTOR_UNIT_TESTS) $(sort $(wildcard tests/integration/*.sh)) tests/lint/format.sh
 UNIT_TESTS += $(COLLECTOR_UNIT_TESTS)
 VALGRIND_TESTS += $(COLLECTOR_UNIT_TESTS)
 
