@@ -4,6 +4,7 @@
  * Nothing is drawn in C: this module only chooses what to draw, writes each figure's data and
  * calls its script, then lays out the page. A figure whose data is absent (no tracer, no CRI
  * target, no scalability benchmark) is not drawn and the page says why. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -948,9 +949,9 @@ static int fig_bars(struct report *r, const struct rbench *b, FILE *page, assay_
 	return 0;
 }
 
-/* One line per non-native target over every headline figure: the geometric mean of its
- * overheads (the fair average of ratios), the worst figure and how many were measured. */
-static void page_glance(struct report *r, FILE *f)
+/* The shown names of every cell (TARGET or TARGET@LABEL), once each, in order of appearance;
+ * without the native ones unless with_native. */
+static json_t *cell_names(const struct report *r, bool with_native)
 {
 	json_t *names = json_array(), *v;
 	size_t k;
@@ -962,9 +963,20 @@ static void page_glance(struct report *r, FILE *f)
 
 			json_array_foreach(names, k, v) seen =
 			    seen || !strcmp(json_string_value(v), n);
-			if (!seen && strcmp(r->benches[bi].cells[i].target, "native"))
+			if (!seen &&
+			    (with_native || strcmp(r->benches[bi].cells[i].target, "native")))
 				json_array_append_new(names, json_string(n));
 		}
+	return names;
+}
+
+/* One line per non-native target over every headline figure: the geometric mean of its
+ * overheads (the fair average of ratios), the worst figure and how many were measured. */
+static void page_glance(struct report *r, FILE *f)
+{
+	json_t *names = cell_names(r, false), *v;
+	size_t k;
+
 	fputs(
 	    "<div class=\"scroll\"><table class=\"summary\">\n<tr><th>target</th><th>geometric "
 	    "mean overhead<br><span class=\"unit\">headline figures, × native</span></th><th>worst"
@@ -1120,135 +1132,224 @@ static const char *const role_order[] = {"workload",    "sentry",    "gofer",   
                                          "oci-runtime", "shim",      "cri-daemon", "pause",
                                          "kernel",      "collector", "other"};
 
-static int fig_attribution(struct report *r, const struct rbench *b, FILE *page, assay_error_t *err)
+/* Adds to `seen` (object used as an ordered set) every role of the cell's measured runs. */
+static void roles_of_cell(json_t *seen, json_t *cell)
 {
-	cleanup_free char *name = xasprintf("attribution-%s", b->name);
-	cleanup_free char *path = xasprintf("%s/" DATA_DIR "/%s.tsv", r->out, name);
-	json_t *roles = json_array(); /* role names */
-	struct membuf data, vars, rl, cov;
-	bool first = true, any = false;
-	size_t k;
-	json_t *v;
-	int ret;
+	size_t ri;
+	json_t *run, *rv;
+	const char *role;
 
-	/* roles present, canonical ones first */
-	for (size_t o = 0; o <= sizeof(role_order) / sizeof(role_order[0]); o++) {
-		for (size_t i = 0; i < b->ncells; i++) {
-			size_t ri;
-			json_t *run;
+	json_array_foreach(json_object_get(cell, "runs"), ri, run)
+	{
+		if (!is_measured_run(run))
+			continue;
+		json_object_foreach(json_object_get(json_object_get(run, "attribution"), "roles"),
+		                    role, rv) if (!strchr(role, ' '))
+		    json_object_set(seen, role, json_true());
+	}
+}
 
-			json_array_foreach(json_object_get(b->cells[i].cell, "runs"), ri, run)
-			{
-				const char *role;
-				json_t *rv;
+/* The roles of `seen` as an array: canonical ones first in role_order, the rest as they came. */
+static json_t *roles_ordered(json_t *seen)
+{
+	json_t *roles = json_array(), *v;
+	const size_t nknown = sizeof(role_order) / sizeof(role_order[0]);
+	const char *role;
 
-				if (!is_measured_run(run))
-					continue;
-				json_object_foreach(
-				    json_object_get(json_object_get(run, "attribution"), "roles"),
-				    role, rv)
-				{
-					bool known = false, seen = false;
+	for (size_t o = 0; o < nknown; o++)
+		if (json_object_get(seen, role_order[o]))
+			json_array_append_new(roles, json_string(role_order[o]));
+	json_object_foreach(seen, role, v)
+	{
+		bool known = false;
 
-					for (size_t q = 0;
-					     q < sizeof(role_order) / sizeof(role_order[0]); q++)
-						known = known || !strcmp(role, role_order[q]);
-					if (o < sizeof(role_order) / sizeof(role_order[0])
-					        ? strcmp(role, role_order[o])
-					        : known)
-						continue;
-					json_array_foreach(roles, k, v) seen =
-					    seen || !strcmp(json_string_value(v), role);
-					if (!seen && !strchr(role, ' '))
-						json_array_append_new(roles, json_string(role));
-				}
-			}
+		for (size_t o = 0; o < nknown; o++)
+			known = known || !strcmp(role, role_order[o]);
+		if (!known)
+			json_array_append_new(roles, json_string(role));
+	}
+	return roles;
+}
+
+/* Measured runs of a cell carrying attribution; their median coverage into *cov (NaN: none). */
+static size_t attributed_runs(json_t *cell, double *cov)
+{
+	json_t *runs = json_object_get(cell, "runs"), *run;
+	size_t nruns = json_array_size(runs), ri, m = 0, ncov = 0;
+	double covs[nruns ? nruns : 1];
+
+	json_array_foreach(runs, ri, run)
+	{
+		json_t *a = json_object_get(run, "attribution");
+
+		if (is_measured_run(run) && json_is_object(json_object_get(a, "roles"))) {
+			m++;
+			if (json_is_number(json_object_get(a, "coverage")))
+				covs[ncov++] = jnum(a, "coverage");
 		}
 	}
+	*cov = ncov ? report_median(covs, ncov) : NAN;
+	return m;
+}
+
+/* One data row: label, then the median ms of CPU per run of each role (0 in a run without it). */
+static void attribution_row(FILE *f, const char *label, json_t *cell, json_t *roles)
+{
+	json_t *runs = json_object_get(cell, "runs"), *run, *v;
+	size_t nruns = json_array_size(runs), ri, k;
+	double vals[nruns ? nruns : 1];
+
+	fputs(label, f);
+	json_array_foreach(roles, k, v)
+	{
+		size_t nv = 0;
+
+		json_array_foreach(runs, ri, run)
+		{
+			json_t *rr = json_object_get(json_object_get(run, "attribution"), "roles");
+			double x;
+
+			if (!is_measured_run(run) || !json_is_object(rr))
+				continue;
+			x = jnum(json_object_get(rr, json_string_value(v)), "cpu_ns");
+			vals[nv++] = isfinite(x) ? x : 0; /* a role with nothing is left out */
+		}
+		tsv_num(f, report_median(vals, nv) / 1e6);
+	}
+	fputc('\n', f);
+}
+
+/* Draws one attribution.gp figure: rows[i] labelled labels[i], columns the roles seen in them.
+ * Returns 1 when drawn, 0 when no row has attribution, <0 on error. cov (may be NULL) gets
+ * "label NN %, ..." of the rows' median coverage, malloc'd. */
+static int draw_attribution(struct report *r, const char *name, const char *title,
+                            const char *rowname, json_t **rows, const char *const *labels,
+                            size_t nrows, char **cov, assay_error_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/" DATA_DIR "/%s.tsv", r->out, name);
+	json_t *seen = json_object(), *roles, *v;
+	struct membuf data, vars, rl, cv;
+	bool first = true;
+	size_t k, drawn = 0;
+	int ret;
+
+	for (size_t i = 0; i < nrows; i++)
+		roles_of_cell(seen, rows[i]);
+	roles = roles_ordered(seen);
+	json_decref(seen);
 	if (json_array_size(roles) == 0) {
 		json_decref(roles);
-		absent_html(page, "No attribution for this benchmark: the tracer did not run "
-		                  "(`collector run --no-trace`, or eBPF unavailable).");
 		return 0;
 	}
 	membuf_open(&data);
 	membuf_open(&rl);
-	membuf_open(&cov);
-	fputs("# target", data.f);
+	membuf_open(&cv);
+	fprintf(data.f, "# %s", rowname);
 	json_array_foreach(roles, k, v)
 	{
 		fprintf(data.f, "\t%s", json_string_value(v));
 		words_add(rl.f, &first, json_string_value(v));
 	}
 	fputc('\n', data.f);
-	for (size_t i = 0; i < b->ncells; i++) {
-		json_t *runs = json_object_get(b->cells[i].cell, "runs");
-		size_t nruns = json_array_size(runs), ri, m = 0;
-		double vals[nruns ? nruns : 1], covs[nruns ? nruns : 1];
-		size_t ncov = 0;
-		json_t *run;
+	for (size_t i = 0; i < nrows; i++) {
+		double c;
 
-		json_array_foreach(runs, ri, run)
-		{
-			json_t *a = json_object_get(run, "attribution");
-
-			if (is_measured_run(run) && json_is_object(json_object_get(a, "roles"))) {
-				m++;
-				if (json_is_number(json_object_get(a, "coverage")))
-					covs[ncov++] = jnum(a, "coverage");
-			}
-		}
-		if (m == 0)
+		if (attributed_runs(rows[i], &c) == 0)
 			continue;
-		any = true;
-		fputs(b->cells[i].name, data.f);
-		json_array_foreach(roles, k, v)
-		{
-			size_t nv = 0;
-
-			json_array_foreach(runs, ri, run)
-			{
-				json_t *rr =
-				    json_object_get(json_object_get(run, "attribution"), "roles");
-
-				if (!is_measured_run(run) || !json_is_object(rr))
-					continue;
-				vals[nv] =
-				    jnum(json_object_get(rr, json_string_value(v)), "cpu_ns");
-				if (!isfinite(vals[nv]))
-					vals[nv] =
-					    0; /* a role with nothing is left out of the run */
-				nv++;
-			}
-			tsv_num(data.f, report_median(vals, nv) / 1e6);
-		}
-		fputc('\n', data.f);
-		if (ncov) {
-			fprintf(cov.f, "%s%s %.0f %%", ftell(cov.f) ? ", " : "", b->cells[i].name,
-			        100 * report_median(covs, ncov));
-		}
+		drawn++;
+		attribution_row(data.f, labels[i], rows[i], roles);
+		if (isfinite(c))
+			fprintf(cv.f, "%s%s %.0f %%", ftell(cv.f) ? ", " : "", labels[i], 100 * c);
 	}
 	fclose(rl.f);
-	fclose(cov.f);
+	fclose(cv.f);
 	json_decref(roles);
 	membuf_open(&vars);
-	gp_var(vars.f, "title", b->name);
+	gp_var(vars.f, "title", title);
 	gp_var(vars.f, "roles", rl.buf);
 	fclose(vars.f);
 	free(rl.buf);
 	ret = membuf_write(&data, path, err);
-	if (ret == 0 && any)
+	if (ret == 0 && drawn)
 		ret = run_script(r, "attribution", name, vars.buf, err);
 	free(vars.buf);
-	if (ret == 0 && any) {
-		cleanup_free char *caption = xasprintf(
-		    "Who pays: CPU time per run by role (eBPF, median per role over the measured "
-		    "runs). Coverage, attributed CPU over cgroup cpuacct: %s.",
-		    cov.buf && *cov.buf ? cov.buf : "not measured");
+	if (cov)
+		*cov = cv.buf && *cv.buf ? xstrdup(cv.buf) : NULL;
+	free(cv.buf);
+	return ret < 0 ? ret : drawn > 0;
+}
 
-		figure_html(page, name, "CPU time by role", caption);
+/* Who pays in one benchmark: a stacked bar per target. */
+static int fig_attribution(struct report *r, const struct rbench *b, FILE *page, assay_error_t *err)
+{
+	cleanup_free char *name = xasprintf("attribution-%s", b->name), *cov = NULL, *cap = NULL;
+	json_t *rows[b->ncells ? b->ncells : 1];
+	const char *labels[b->ncells ? b->ncells : 1];
+	int ret;
+
+	for (size_t i = 0; i < b->ncells; i++) {
+		rows[i] = b->cells[i].cell;
+		labels[i] = b->cells[i].name;
 	}
-	free(cov.buf);
+	ret = draw_attribution(r, name, b->name, "target", rows, labels, b->ncells, &cov, err);
+	if (ret < 0)
+		return ret;
+	if (ret == 0) {
+		absent_html(page, "No attribution for this benchmark: the tracer did not run "
+		                  "(`collector run --no-trace`, or eBPF unavailable).");
+		return 0;
+	}
+	cap = xasprintf("Who pays: CPU time per run by role (eBPF, median per role over the "
+	                "measured runs). Coverage, attributed CPU over cgroup cpuacct: %s.",
+	                cov ? cov : "not measured");
+	figure_html(page, name, "CPU time by role", cap);
+	return 0;
+}
+
+/* Who pays under one target: a stacked bar per benchmark (attribution-target-TARGET, '/' → '_'). */
+static int fig_attribution_targets(struct report *r, FILE *page, assay_error_t *err)
+{
+	json_t *names = cell_names(r, true), *v;
+	size_t k;
+	int ret = 0, any = 0;
+
+	json_array_foreach(names, k, v)
+	{
+		const char *target = json_string_value(v);
+		json_t *rows[r->nbenches ? r->nbenches : 1];
+		const char *labels[r->nbenches ? r->nbenches : 1];
+		size_t n = 0;
+		cleanup_free char *name = xasprintf("attribution-target-%s", target), *cov = NULL;
+		cleanup_free char *title = xasprintf("%s: CPU per run by role", target);
+
+		for (char *p = name; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
+				*p = '_';
+		for (size_t bi = 0; bi < r->nbenches; bi++)
+			for (size_t i = 0; i < r->benches[bi].ncells; i++)
+				if (!strcmp(r->benches[bi].cells[i].name, target) &&
+				    !strncmp(r->benches[bi].name, "performance.", 12)) {
+					rows[n] = r->benches[bi].cells[i].cell;
+					labels[n++] = r->benches[bi].name + 12;
+				}
+		ret = draw_attribution(r, name, title, "benchmark", rows, labels, n, &cov, err);
+		if (ret < 0)
+			break;
+		if (ret > 0) {
+			cleanup_free char *cap = xasprintf(
+			    "Who pays under %s: CPU time per run of each performance benchmark, by "
+			    "role (median per role). Coverage: %s.",
+			    target, cov ? cov : "not measured");
+
+			figure_html(page, name, "CPU time by role per benchmark", cap);
+			any = 1;
+		}
+		ret = 0;
+	}
+	json_decref(names);
+	if (ret == 0 && !any)
+		absent_html(page, "No attribution: the tracer did not run (`collector run "
+		                  "--no-trace`, or eBPF unavailable).");
 	return ret;
 }
 
@@ -1967,6 +2068,10 @@ static int write_page(struct report *r, char **index_path, assay_error_t *err)
 	ret = fig_overhead(r, f, err);
 	if (ret == 0)
 		page_glance(r, f);
+	if (ret == 0) {
+		fputs("<h2 id=\"who-pays\">Who pays, per target</h2>\n", f);
+		ret = fig_attribution_targets(r, f, err);
+	}
 	for (size_t bi = 0; bi < r->nbenches && ret == 0; bi++) {
 		struct rbench *b = &r->benches[bi];
 		const struct benchmark *reg = benchmarks_find(b->name);

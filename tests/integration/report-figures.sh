@@ -34,6 +34,10 @@ benches=(performance.cpu.time performance.memory.seqrd performance.memlat perfor
 	performance.syscall)
 figures=(overhead memlat lifecycle calls)
 for b in "${benches[@]}"; do figures+=("bars-$b" "attribution-$b"); done
+# who pays per target (crun: skipped, no attribution, no figure)
+for t in native oci_runc oci_runsc cri_containerd_runc cri_containerd_runsc; do
+	figures+=("attribution-target-$t")
+done
 for f in "${figures[@]}"; do
 	svg=$dir/figures/$f.svg png=$dir/figures/$f.png data=$dir/figures/data/$f.tsv
 	[[ -s $svg ]] && xmllint --noout "$svg" 2>"$tmp/xml" && grep -q '<svg' "$svg"
@@ -49,6 +53,10 @@ n=$(ls "$dir/figures" | grep -cE '\.(svg|png)$')
 want=$(awk -F'\t' '$2=="performance.cpu.time" && $3=="total_time_s" {print $1, $8}' "$dir/summary.tsv")
 got=$(awk -F'\t' '!/^#/ && NF && $3=="total_time_s" {print $1, $8}' "$dir/figures/data/bars-performance.cpu.time.tsv")
 [[ -n $want && $want == "$got" ]]; ok $? "bars data = summary.tsv's medians"
+# per target: one row per performance benchmark, roles as columns with the workload first
+t=$dir/figures/data/attribution-target-cri_containerd_runc.tsv
+[[ $(head -1 "$t" | cut -f1-2) == "# benchmark	workload" && $(grep -vc '^#' "$t") == "${#benches[@]}" ]]
+ok $? "per-target attribution: a row per benchmark, workload first ($(head -1 "$t" | cut -f1-3))"
 # overhead: oci/runsc's getppid cost is its median over native's
 o=$(awk -F'\t' '$1 ~ /ns_per_call_getppid/ {print $3}' "$dir/figures/data/overhead.tsv")
 w=$(awk -F'\t' '$1=="oci/runsc" && $3=="ns_per_call_getppid" {print $18}' "$dir/summary.tsv")
