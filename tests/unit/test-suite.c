@@ -298,6 +298,47 @@ static void load_file(void)
 	}
 }
 
+/* The estimate follows what a run costs: defaults count, a quota stretches the work, every pod
+ * of a scalability benchmark is started and destroyed, CRI-only kinds cost nothing elsewhere. */
+static double estimate(const char *text)
+{
+	char *msg;
+	struct suite *s = parse(text, &msg);
+	double e = s ? suite_estimate_s(s) : -1;
+
+	if (s == NULL)
+		diag("%s", msg);
+	free(msg);
+	suite_free(s);
+	return e;
+}
+
+static void estimates(void)
+{
+	double cpu =
+	    estimate("targets: [cri/containerd/runc]\nruns: 1\nwarmup: 0\nbenchmarks:\n"
+	             "  - name: limits.cpu.time\n    params: {events: 1000, quota: 100000, "
+	             "period: 100000}\n");
+	double cpu10 =
+	    estimate("targets: [cri/containerd/runc]\nruns: 1\nwarmup: 0\nbenchmarks:\n"
+	             "  - name: limits.cpu.time\n    params: {events: 1000, quota: 10000, "
+	             "period: 100000}\n");
+	double p5 = estimate("targets: [cri/containerd/runc]\nruns: 1\nwarmup: 0\nbenchmarks:\n"
+	                     "  - scalability.runtime.5\n");
+	double p50 = estimate("targets: [cri/containerd/runc]\nruns: 1\nwarmup: 0\nbenchmarks:\n"
+	                      "  - scalability.runtime.50\n");
+	double nat = estimate("targets: [native]\nruns: 1\nwarmup: 0\nbenchmarks:\n"
+	                      "  - scalability.runtime.50\n");
+	double dflt = estimate("targets: [native]\nruns: 1\nwarmup: 0\nbenchmarks:\n"
+	                       "  - performance.cpu.time\n");
+
+	ok(cpu > 0 && cpu10 > 5 * cpu, "a 10 %% quota stretches the estimate (%.2f s vs %.2f s)",
+	   cpu10, cpu);
+	ok(p5 > 0 && p50 > 5 * p5, "50 pods cost more than 5 (%.2f s vs %.2f s)", p50, p5);
+	ok(nat == 0, "a CRI-only benchmark costs nothing on native (%.2f s)", nat);
+	ok(dflt > 1, "default parameters count (performance.cpu.time: %.2f s)", dflt);
+}
+
 int main(void)
 {
 	ok(suite_target_name_valid("native") && suite_target_name_valid("oci/crun") &&
@@ -312,5 +353,6 @@ int main(void)
 	restrict_suite();
 	bad_suites();
 	load_file();
+	estimates();
 	return tap_done();
 }
