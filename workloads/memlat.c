@@ -2,8 +2,12 @@
  * size, the buffer's cache lines are linked in one random cycle (Sattolo's algorithm), so every
  * load depends on the previous one and neither the prefetcher nor out-of-order execution can
  * overlap them; ns/load is then the latency of the level of the memory hierarchy the set fits
- * in. One event is a batch of --loads dependent loads (unrolled by 16). Each size is measured
- * for --size-time seconds after one untimed pass over the chain (page faults, cache warm-up). */
+ * in. One event is a batch of dependent loads (unrolled by 16): --loads of them, or by default
+ * as many as take about --event-time, from a timed calibration pass. Long events matter where
+ * reading the clock is dear: under gVisor here a clock read often traps into the Sentry
+ * (~50 µs), which 10,000-load events (14 µs at 16 KiB) turned into +6 ns per load. Each size is
+ * measured for --size-time seconds after one untimed pass over the chain (page faults, cache
+ * warm-up) and the calibration pass. */
 #include "harness.h"
 
 #include <inttypes.h>
@@ -19,7 +23,10 @@ static const struct wl_option memlat_options[] = {
      NULL, "comma-separated working set sizes", 0, 0},
     {"line-size", WL_OPT_SIZE, "64", NULL, "distance between chained pointers (cache line)", 8,
      4096},
-    {"loads", WL_OPT_INT, "10000", NULL, "dependent loads per event (rounded up to 16)", 16, 1e9},
+    {"loads", WL_OPT_INT, "0", NULL,
+     "dependent loads per event (rounded up to 16; 0: as many as take --event-time)", 0, 1e9},
+    {"event-time", WL_OPT_DOUBLE, "0.01", NULL,
+     "seconds an event should last when --loads is 0 (from a calibration pass)", 0.0001, 10},
     {"size-time", WL_OPT_DOUBLE, "0.25", NULL, "seconds of measurement per size", 0.001, 3600},
     {"time", WL_OPT_DOUBLE, "0", NULL,
      "limit for total execution time in seconds (0: none; each size takes --size-time)", 0, 0},
@@ -29,11 +36,12 @@ static const struct wl_option memlat_options[] = {
 static uint64_t sizes[MAX_SIZES];
 static int nsizes;
 static size_t line_size;
-static uint64_t loads_per_event, size_time_ns;
+static uint64_t loads_opt, event_ns, size_time_ns;
 static void *volatile sink;
 
 struct memlat_size {
 	uint64_t loads, ns;
+	uint64_t loads_per_event; /* the last run's */
 };
 
 struct memlat_thread {
@@ -88,7 +96,8 @@ static int memlat_init(void)
 	if (n < 0)
 		return n;
 	nsizes = n;
-	loads_per_event = ((uint64_t)wl_opt_int("loads") + UNROLL - 1) / UNROLL * UNROLL;
+	loads_opt = ((uint64_t)wl_opt_int("loads") + UNROLL - 1) / UNROLL * UNROLL;
+	event_ns = (uint64_t)(wl_opt_double("event-time") * 1e9);
 	/* Here rather than in thread_init: the report reads it after the threads are done. */
 	per_thread = calloc((size_t)wl_opt_int("threads"), sizeof(*per_thread));
 	if (!per_thread)
@@ -135,13 +144,36 @@ static void *chase(void *p, uint64_t loads)
 	return p;
 }
 
+struct chase_state {
+	void *p;
+	uint64_t loads;
+};
+
 static int chase_event(struct wl_thread *t, void *arg)
 {
-	void **p = arg;
+	struct chase_state *c = arg;
 
 	(void)t;
-	*p = chase(*p, loads_per_event);
+	c->p = chase(c->p, c->loads);
 	return 0;
+}
+
+/* Loads per event: --loads, or as many as a calibration pass says take --event-time. The pass
+ * is long enough (>= 200,000 loads) that one slow clock read barely moves the estimate. */
+static uint64_t calibrate(void **p, size_t n)
+{
+	uint64_t loads = n > 200000 ? n : 200000, t0, ns, want;
+
+	loads = (loads + UNROLL - 1) / UNROLL * UNROLL;
+	if (loads_opt)
+		return loads_opt;
+	t0 = wl_now_ns();
+	*p = chase(*p, loads);
+	ns = wl_now_ns() - t0;
+	want = ns ? (uint64_t)((double)event_ns / ((double)ns / (double)loads)) : loads;
+	if (want < UNROLL)
+		want = UNROLL;
+	return (want + UNROLL - 1) / UNROLL * UNROLL;
 }
 
 /* <0 on failure, 1 when the run is over, 0 to go on with the next size. */
@@ -150,7 +182,7 @@ static int measure_size(struct wl_thread *t, int s)
 	struct memlat_size *res = &((struct memlat_thread *)t->priv)->per_size[s];
 	size_t n = sizes[s] / line_size;
 	uint64_t events = 0;
-	void *p;
+	struct chase_state c;
 	char *buf;
 	int rc;
 
@@ -160,10 +192,12 @@ static int measure_size(struct wl_thread *t, int s)
 	rc = build_chain(t, buf, n);
 	if (rc < 0)
 		goto out;
-	p = chase(buf, (n + UNROLL - 1) / UNROLL * UNROLL);
-	rc = wl_run_for(t, size_time_ns, chase_event, &p, &events, &res->ns);
-	res->loads += events * loads_per_event;
-	sink = p;
+	c.p = chase(buf, (n + UNROLL - 1) / UNROLL * UNROLL);
+	c.loads = calibrate(&c.p, n);
+	res->loads_per_event = c.loads;
+	rc = wl_run_for(t, size_time_ns, chase_event, &c, &events, &res->ns);
+	res->loads += events * c.loads;
+	sink = c.p;
 out:
 	munmap(buf, sizes[s]);
 	return rc;
@@ -188,6 +222,14 @@ static void size_totals(const struct wl_result *r, int s, uint64_t *loads, uint6
 	}
 }
 
+/* Loads per event at size s (thread 0's; every thread calibrates alike). */
+static uint64_t size_loads_per_event(const struct wl_result *r, int s)
+{
+	const struct memlat_thread *m = r->nthreads > 0 ? r->threads[0].priv : NULL;
+
+	return m ? m->per_size[s].loads_per_event : 0;
+}
+
 static void memlat_report_text(FILE *out, const struct wl_result *r)
 {
 	fprintf(out, "Memory latency (dependent loads over a random cycle of %zu-byte lines):\n",
@@ -208,7 +250,7 @@ static void memlat_report_json(struct wl_json *j, const struct wl_result *r)
 {
 	(void)r;
 	wl_json_uint(j, "line_size", line_size);
-	wl_json_uint(j, "loads_per_event", loads_per_event);
+	wl_json_uint(j, "loads_per_event", loads_opt); /* 0: per size, from --event-time */
 	wl_json_begin_array(j, "sizes");
 	for (int s = 0; s < nsizes; s++) {
 		uint64_t loads, ns;
@@ -220,6 +262,7 @@ static void memlat_report_json(struct wl_json *j, const struct wl_result *r)
 		else
 			wl_json_null(j, "ns_per_load");
 		wl_json_uint(j, "loads", loads);
+		wl_json_uint(j, "loads_per_event", size_loads_per_event(r, s));
 		wl_json_end_object(j);
 	}
 	wl_json_end_array(j);

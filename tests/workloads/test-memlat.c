@@ -44,7 +44,8 @@ int main(void)
 	static const struct {
 		const char *arg, *needle;
 	} bad_opts[] = {
-	    {"--loads=0", "--loads=0: accepted values: an integer from 16 to"},
+	    {"--loads=-1", "--loads=-1: accepted values: an integer from 0 to"},
+	    {"--event-time=0", "--event-time=0: accepted values: a number from 0.0001 to 10"},
 	    {"--size-time=0", "--size-time=0: accepted values: a number from 0.001 to 3600"},
 	    {"--line-size=4", "--line-size=4: accepted values: a size in bytes"},
 	    {"--time=-1", "--time=-1: accepted values: a number >= 0"},
