@@ -13,7 +13,7 @@ set logscale x
 set yrange [0:1.02]
 set xlabel "call latency (ms, log scale)"
 set ylabel "fraction of calls ≤ x"
-set key top left font ",9" samplen 2
+set key bottom right font ",9" samplen 2
 do for [term in "svg png"] {
 	eval(term eq "svg" ? svg : png)
 	set multiplot layout prows(n), pcols(n) title "Lifecycle calls: latency CDF per target" font ",13"
