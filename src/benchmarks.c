@@ -36,6 +36,12 @@
 		"rand-seed", BENCHMARK_PARAM_INT, NULL, NULL, "random seed (0: clock)"             \
 	}
 #define P_COMMON P_THREADS, P_WARMUP, P_PERCENTILE, P_SEED
+/* For workloads timed per event (cpu, memory, fileio): events per pair of clock reads. */
+#define P_BATCH                                                                                    \
+	{                                                                                          \
+		"time-batch", BENCHMARK_PARAM_INT, NULL, NULL,                                     \
+		    "events per pair of clock reads (1: each event, as sysbench)"                  \
+	}
 
 #define F_HI(n, p, u)                                                                              \
 	{                                                                                          \
@@ -64,7 +70,8 @@
 		            "bytes to transfer in all (the time limit usually ends it first)"},    \
 		           {"memory-scope", BENCHMARK_PARAM_CHOICE, "global", NULL,                \
 		            "one block shared by the threads, or one each", "global|local"},       \
-		           P_COMMON},                                                              \
+		           P_COMMON,                                                               \
+		           P_BATCH},                                                               \
 		.fixed = {"--memory-oper=" oper, "--memory-access-mode=" mode},                    \
 		.figures = {F_HI("mib_per_sec", "mib_per_sec", "MiB/s"),                           \
 		            F_HI("ops_per_sec", "ops_per_sec", "ops/s"), F_LAT_NS},                \
@@ -89,7 +96,8 @@
 		            "fsync at the end"},                                                   \
 		           {"file-fsync-mode", BENCHMARK_PARAM_CHOICE, "fsync", NULL,              \
 		            "how to sync", "fsync|fdatasync"},                                     \
-		           P_COMMON},                                                              \
+		           P_COMMON,                                                               \
+		           P_BATCH},                                                               \
 		.fixed = {"--file-test-mode=" facet},                                              \
 		.figures = {figs, F_LAT_MS, F_LO("prepare_s", "prepare_s", "s")}, .scratch = true, \
 		.timeout_s = 300,                                                                  \
@@ -211,7 +219,8 @@ static const struct benchmark registry[] = {
                     "upper limit of the prime search in one event"},
                    P_EVENTS("2000", "200"),
                    P_TIME("0", NULL),
-                   P_COMMON},
+                   P_COMMON,
+                   P_BATCH},
         .figures = {F_LO("total_time_s", "total_time_s", "s"),
                     F_HI("events_per_sec", "events_per_sec", "events/s"), F_LAT_MS},
         .timeout_s = 300,
@@ -252,7 +261,8 @@ static const struct benchmark registry[] = {
                     "bytes of the block one event walks"},
                    {"memory-total-size", BENCHMARK_PARAM_SIZE, "100G", "1G",
                     "bytes to transfer in all"},
-                   P_COMMON},
+                   P_COMMON,
+                   P_BATCH},
         .fixed = {"--memory-oper=write", "--memory-access-mode=seq"},
         .figures = {F_LO("total_time_s", "total_time_s", "s"),
                     F_LO("latency_min_ns", "latency_ns.min", "ns"),

@@ -1302,12 +1302,13 @@ static void page_clock_caveat(struct report *r, FILE *f)
 			if (isfinite(nat))
 				fprintf(f, "; native %.0f ns", nat);
 			fputs(
-			    "): the vDSO falls back to a trapped system call. Figures timed per "
-			    "event carry two clock reads per event, as sysbench's do: the memory "
-			    "benchmarks (one event per block) measure mostly that there, not "
-			    "memory "
-			    "speed; memlat's 10 ms events and the CPU benchmark's long events are "
-			    "barely touched.</p>\n",
+			    "): the vDSO falls back to a trapped system call. Benchmarks that time "
+			    "every event (<code>time-batch</code> 1, as sysbench) pay two clock "
+			    "reads "
+			    "per event there, so their memory figures (one event per 1 KiB block) "
+			    "measure mostly clock reads, not memory; batched events (the default "
+			    "suite's memory, disk and cpu) and memlat's 10 ms events are barely "
+			    "touched.</p>\n",
 			    f);
 		}
 	}

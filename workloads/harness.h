@@ -117,6 +117,8 @@ unsigned wl_hist_bucket(uint64_t ns);
 /* The value a bucket stands for, as sysbench prints it: exp(i / mult + ln(0.001)) ms. */
 double wl_hist_bucket_ms(unsigned i);
 void wl_hist_add(struct wl_hist *h, uint64_t ns);
+/* n values of ns at once. */
+void wl_hist_add_n(struct wl_hist *h, uint64_t ns, uint64_t n);
 void wl_hist_merge(struct wl_hist *dst, const struct wl_hist *src);
 /* sysbench's rule: target = floor(total * pct / 100 + 0.5); value of the first bucket whose
  * running count reaches it; 0 when empty. Exception: when that is bucket 0, the value is the

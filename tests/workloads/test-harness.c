@@ -548,11 +548,56 @@ static void test_runs(void)
 	wl_capture_free(&c);
 }
 
+/* --time-batch: N events between two clock reads; counts stay exact, latency is per-batch
+ * averages, a workload that ends mid-batch (next() > 0) keeps what it did, an error stops it. */
+static void test_time_batch(void)
+{
+	struct wl_capture c;
+	json_t *j;
+
+	memset(&seen, 0, sizeof(seen));
+	wl_capture(&c, &fake, "--json", "--events=1003", "--threads=2", "--time-batch=100",
+	           "--fake-spin-ns=2000", "--time=0", NULL);
+	j = c.json;
+	ok(c.status == 0 && j, "--time-batch=100: exit 0, JSON");
+	is_int(wl_json_num(j, "events"), 1003, "--events=1003 in batches of 100: exactly 1003");
+	is_int(seen.executed, 1003, "and exactly 1003 executed");
+	is_int(wl_json_num(j, "params.time-batch"), 100, "time-batch in params");
+	{
+		double ev = wl_json_num(j, "events"), av = wl_json_num(j, "latency_ns.avg"),
+		       mn = wl_json_num(j, "latency_ns.min"), mx = wl_json_num(j, "latency_ns.max"),
+		       sum = wl_json_num(j, "latency_ns.sum");
+
+		ok(mn >= 2000 && mn <= av && av <= mx && fabs(sum / ev - av) < 1e-6 * av,
+		   "per-event latency = batch time / batch size (min %.0f avg %.0f max %.0f)", mn,
+		   av, mx);
+	}
+	wl_capture_free(&c);
+
+	memset(&seen, 0, sizeof(seen));
+	wl_capture(&c, &fake, "--json", "--fake-quota=250", "--time-batch=100", "--time=0", NULL);
+	is_int(c.json ? wl_json_num(c.json, "events") : -1, 250,
+	       "a workload ending mid-batch (next() > 0) keeps its 250 events");
+	wl_capture_free(&c);
+
+	memset(&seen, 0, sizeof(seen));
+	wl_capture(&c, &fake, "--events=1000", "--time-batch=64", "--fake-fail-at=130", NULL);
+	ok(c.status == 1 && strstr(c.err, "boom at 130") && seen.executed == 130,
+	   "an event's error stops the batch and the run (exit %d, %llu executed)", c.status,
+	   (unsigned long long)seen.executed);
+	wl_capture_free(&c);
+
+	wl_capture(&c, &fake, "--time-batch=0", NULL);
+	ok(c.status == 2 && strstr(c.err, "--time-batch=0"), "--time-batch=0 is a usage error");
+	wl_capture_free(&c);
+}
+
 int main(void)
 {
 	test_parsers();
 	test_histogram();
 	test_options();
 	test_runs();
+	test_time_batch();
 	return tap_done();
 }
