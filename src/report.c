@@ -4,7 +4,6 @@
  * Nothing is drawn in C: this module only chooses what to draw, writes each figure's data and
  * calls its script, then lays out the page. A figure whose data is absent (no tracer, no CRI
  * target, no scalability benchmark) is not drawn and the page says why. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -67,6 +66,16 @@ struct report {
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
+/* s with every character outside [A-Za-z0-9._-] replaced by '_', in place (file-name safe). */
+static char *safe_name(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			*p = '_';
+	return s;
+}
+
 char *report_dir_label(const char *dir)
 {
 	cleanup_free char *copy = xstrdup(dir);
@@ -78,11 +87,7 @@ char *report_dir_label(const char *dir)
 	base = strrchr(copy, '/');
 	base = base && base[1] ? base + 1 : copy;
 	label = xstrdup(base);
-	for (char *p = label; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
-			*p = '_';
-	return label;
+	return safe_name(label);
 }
 
 int report_same_family(const char *first, const char *fig)
@@ -1341,7 +1346,9 @@ static int fig_attribution(struct report *r, const struct rbench *b, FILE *page,
 	return 0;
 }
 
-/* Who pays under one target: a stacked bar per benchmark (attribution-target-TARGET, '/' → '_'). */
+/* Who pays under one target: a stacked bar per benchmark (attribution-target-TARGET, '/' → '_'),
+ * over the performance benchmarks (labelled without their PERF prefix). */
+#define PERF "performance."
 static int fig_attribution_targets(struct report *r, FILE *page, assay_error_t *err)
 {
 	json_t *names = cell_names(r, true), *v;
@@ -1357,15 +1364,13 @@ static int fig_attribution_targets(struct report *r, FILE *page, assay_error_t *
 		cleanup_free char *name = xasprintf("attribution-target-%s", target), *cov = NULL;
 		cleanup_free char *title = xasprintf("%s: CPU per run by role", target);
 
-		for (char *p = name; *p; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
-				*p = '_';
+		safe_name(name);
 		for (size_t bi = 0; bi < r->nbenches; bi++)
 			for (size_t i = 0; i < r->benches[bi].ncells; i++)
 				if (!strcmp(r->benches[bi].cells[i].name, target) &&
-				    !strncmp(r->benches[bi].name, "performance.", 12)) {
+				    !strncmp(r->benches[bi].name, PERF, strlen(PERF))) {
 					rows[n] = r->benches[bi].cells[i].cell;
-					labels[n++] = r->benches[bi].name + 12;
+					labels[n++] = r->benches[bi].name + strlen(PERF);
 				}
 		ret = draw_attribution(r, name, title, "benchmark", rows, labels, n, &cov, err);
 		if (ret < 0)

@@ -164,9 +164,9 @@ static uint64_t calibrate(void **p, size_t n)
 {
 	uint64_t loads = n > 200000 ? n : 200000, t0, ns, want;
 
-	loads = (loads + UNROLL - 1) / UNROLL * UNROLL;
 	if (loads_opt)
 		return loads_opt;
+	loads = (loads + UNROLL - 1) / UNROLL * UNROLL;
 	t0 = wl_now_ns();
 	*p = chase(*p, loads);
 	ns = wl_now_ns() - t0;
