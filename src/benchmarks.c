@@ -157,6 +157,7 @@ static const struct benchmark registry[] = {
                    {"step-time", BENCHMARK_PARAM_DOUBLE, "1", NULL, "seconds per step"}},
         .figures = {F_LO("total_time_s", "total_time_s", "s"),
                     F_HI("share_at_{percent}", "steps[].share", "share")},
+        .headline = "share_at_{percent}",
         .timeout_s = 600,
         .event_s = 0.00075,
     },
@@ -176,6 +177,7 @@ static const struct benchmark registry[] = {
                     F_LO("pod_cpu_s", "pod_cpu_s", "s"),
                     F_LO("sandbox_cpu_in_pod_s", "sandbox_cpu_in_pod_s", "s"),
                     F_LO("sandbox_cpu_outside_pod_s", "sandbox_cpu_outside_pod_s", "s")},
+        .headline = "share",
         .timeout_s = 900,
         .event_s = 0.00075, /* max-prime 20000; the estimate scales it by period/quota */
     },
@@ -208,6 +210,7 @@ static const struct benchmark registry[] = {
         .params = {P_CPU_PRIME("20000", NULL), P_EVENTS("1", NULL)},
         .figures = {F_LO("to_exit_ms", "to_exit_ms", "ms"),
                     F_LO("to_first_instruction_ms", "to_first_instruction_ms", "ms")},
+        .headline = "to_first_instruction_ms",
         .timeout_s = 60,
     },
     {
@@ -223,6 +226,7 @@ static const struct benchmark registry[] = {
                    P_BATCH},
         .figures = {F_LO("total_time_s", "total_time_s", "s"),
                     F_HI("events_per_sec", "events_per_sec", "events/s"), F_LAT_MS},
+        .headline = "events_per_sec",
         .timeout_s = 300,
         .event_s = 0.00075, /* max-prime 20000 on this machine */
     },
@@ -269,6 +273,7 @@ static const struct benchmark registry[] = {
                     F_LO("latency_avg_ns", "latency_ns.avg", "ns"),
                     F_LO("latency_max_ns", "latency_ns.max", "ns"),
                     F_HI("mib_per_sec", "mib_per_sec", "MiB/s")},
+        .headline = "latency_avg_ns",
         .timeout_s = 300,
     },
     MEMORY("rndrd", "read", "rnd", "random reads"),
@@ -315,6 +320,11 @@ const struct benchmark *benchmarks_find(const char *name)
 		if (!strcmp(registry[i].name, name))
 			return &registry[i];
 	return NULL;
+}
+
+const char *benchmarks_headline(const struct benchmark *b)
+{
+	return b->headline ? b->headline : b->figures[0].name;
 }
 
 const struct benchmark_param *benchmarks_param(const struct benchmark *b, const char *name)

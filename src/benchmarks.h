@@ -81,6 +81,10 @@ struct benchmark {
 	struct benchmark_param params[BENCHMARK_MAX_PARAMS];    /* until name == NULL */
 	const char *fixed[BENCHMARK_MAX_FIXED];                 /* fixed args, until NULL */
 	struct benchmark_figure figures[BENCHMARK_MAX_FIGURES]; /* until name == NULL */
+	/* The figure that answers the benchmark, shown in the line printed when a cell finishes
+	 * (events/s of a fixed-events cpu run, not its total time); NULL: figures[0]. A family's
+	 * template ("ns_per_call_{op}") stands for its first member. */
+	const char *headline;
 	bool scratch;   /* needs a writable scratch dir as its working directory (fileio) */
 	double event_s; /* rough seconds per event, for estimates of runs bounded by `events` */
 	/* For estimates of workloads that measure each item of a list for a fixed time (memlat:
@@ -93,6 +97,8 @@ struct benchmark {
 const struct benchmark *benchmarks_all(size_t *n);
 /* Entry by exact name, or NULL. */
 const struct benchmark *benchmarks_find(const char *name);
+/* The headline figure's name (benchmark.headline, else the first figure's). */
+const char *benchmarks_headline(const struct benchmark *b);
 /* Parameter / figure of an entry by name, or NULL. A figure of a family matches its template
  * ("ns_per_load_16384" finds "ns_per_load_{bytes}"). */
 const struct benchmark_param *benchmarks_param(const struct benchmark *b, const char *name);

@@ -269,8 +269,7 @@ static void report_cell(struct engine *e, size_t ti, size_t bi)
 
 	if (e->opts->verbosity < 0)
 		return;
-	/* the registry's first figure is the benchmark's headline */
-	fig = e->suite->benches[bi].def->figures[0].name;
+	fig = benchmarks_headline(e->suite->benches[bi].def);
 	st = fig ? json_object_get(summary, fig) : NULL;
 	if (st == NULL && fig) {
 		/* a family ("ns_per_call_{op}"): its first member */

@@ -54,6 +54,21 @@ static void registry_rows(void)
 			    benchmarks_figure(b, f->name) != f)
 				bad_rows++;
 	}
+	{
+		size_t bad_headline = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (benchmarks_figure(&all[i], benchmarks_headline(&all[i])) == NULL) {
+				diag("%s: headline `%s` is none of its figures", all[i].name,
+				     benchmarks_headline(&all[i]));
+				bad_headline++;
+			}
+		is_int(bad_headline, 0, "every benchmark's headline is one of its figures");
+	}
+	is_str(benchmarks_headline(benchmarks_find("performance.cpu.time")), "events_per_sec",
+	       "a fixed-events cpu run is answered by events/s, not by its total time");
+	is_str(benchmarks_headline(benchmarks_find("performance.disk.rndrd")), "read_mib_per_sec",
+	       "without a headline of its own, the first figure answers");
 	is_int(bad_sort, 0, "registry sorted by name, names unique");
 	is_int(bad_rows, 0, "every row complete, defaults pass their own checks");
 	ok(benchmarks_find("performance.cpu.time") != NULL, "find by exact name");
