@@ -49,6 +49,8 @@ images: $(IMAGE_TARS) | deps
 	done
 
 ALL += $(IMAGE_BUILDER)
+# every other target runs the images (src/build.mk: `collector` is what a run needs)
+collector: $(IMAGE_TARS)
 
 # Unit tests of the builder's modules (tar, gzip, digests, definitions, layout).
 IMAGE_UNIT_TESTS := $(patsubst tests/images/%.c,$(B)/tests/images/%,$(wildcard tests/images/test-*.c))

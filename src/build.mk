@@ -20,5 +20,7 @@ $(B)/collector: $(B)/obj/src/main.o $(B)/libassay.a
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(ASSAY_LIBS)
 
 ALL += $(B)/collector
+# `collector` (what the ./collector launcher builds) is everything a run execs or loads: this
+# binary, and what other fragments add (the helpers in libexec/, the workloads, the images).
 .PHONY: collector
 collector: $(B)/collector

@@ -23,14 +23,25 @@ $(B)/obj/gen/cri.pb-c.o: $(B)/gen/cri.pb-c.c $(B)/gen/cri.pb-c.h
 $(B)/libassay.a: $(B)/obj/gen/cri.pb-c.o
 $(B)/obj/src/cri.o: $(B)/gen/cri.pb-c.h
 
-# The adapter is its own program (it has a main), so its sources live below src/adapter/ where the
-# library's wildcard does not reach; its logic is a separate object so a unit test can link it.
+# The helpers a run execs instead of a runtime are programs of their own (they have a main), so
+# their sources live below src/adapter/ where the library's wildcard does not reach; their logic
+# is in separate objects so unit tests (and, for the cgroup check, the collector) can link it.
+#   assay-runsc  the runsc adapter the runc v2 shim runs for handler runsc
+#   assay-crun   crun in a mount namespace without a cgroup v2 hierarchy crun refuses
 ADAPTER_OBJS := $(B)/obj/src/adapter/runsc-adapter.o $(B)/obj/src/adapter/main.o
+CRUN_WRAPPER_OBJS := $(B)/obj/src/adapter/crun-main.o $(B)/obj/src/adapter/cgroup-view.o
 
 $(B)/libexec/assay-runsc: $(ADAPTER_OBJS)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(shell pkg-config --libs jansson)
+
+$(B)/libexec/assay-crun: $(CRUN_WRAPPER_OBJS)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+$(B)/libassay.a: $(B)/obj/src/adapter/cgroup-view.o
 
 $(B)/tests/test-cri-adapter: $(B)/obj/src/adapter/runsc-adapter.o
 
@@ -39,7 +50,10 @@ $(B)/tests/cri-drive: $(B)/obj/tests/cri/cri-drive.o $(B)/libassay.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_LDFLAGS) -o $@ $^ $(ASSAY_LIBS)
 
-ALL += $(B)/libexec/assay-runsc
-test-build: $(B)/tests/cri-drive $(B)/libexec/assay-runsc $(BIN)/pause images
+HELPERS := $(B)/libexec/assay-runsc $(B)/libexec/assay-crun
+ALL += $(HELPERS)
+# The launcher (./collector) builds `collector`: everything a run execs, not just the binary.
+collector: $(HELPERS)
+test-build: $(B)/tests/cri-drive $(HELPERS) $(BIN)/pause images
 .PHONY: cri
-cri: $(B)/libassay.a $(B)/libexec/assay-runsc $(B)/tests/cri-drive
+cri: $(B)/libassay.a $(HELPERS) $(B)/tests/cri-drive

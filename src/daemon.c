@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <openssl/sha.h>
 
+#include "adapter/cgroup-view.h"
 #include "daemon.h"
 #include "util.h"
 
@@ -43,6 +44,7 @@ struct daemon {
 	char *pause_ref;
 	char *adapter;
 	char *runsc;
+	char *crun_wrapper, *crun;
 	pid_t pid;
 	struct cri_client *client;
 	struct daemon_handler handlers[N_HANDLERS];
@@ -68,35 +70,6 @@ static char *find_in_path(const char *name)
 			return p;
 		free(p);
 	}
-	return NULL;
-}
-
-char *daemon_default_adapter(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash, *p;
-
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash == NULL)
-		return NULL;
-	*slash = '\0';
-	/* build/collector → build/libexec; build/tests/x → build/libexec */
-	p = xasprintf("%s/libexec/assay-runsc", exe);
-	if (access(p, X_OK) == 0)
-		return p;
-	free(p);
-	p = xasprintf("%s/../libexec/assay-runsc", exe);
-	if (access(p, X_OK) == 0) {
-		char *real = realpath(p, NULL);
-
-		free(p);
-		return real;
-	}
-	free(p);
 	return NULL;
 }
 
@@ -190,7 +163,14 @@ static void setup_handlers(struct daemon *d)
 		hd->sandbox_mode = "containers share the pod's namespaces";
 	}
 	d->binaries[H_RUNC] = find_in_path("runc");
-	d->binaries[H_CRUN] = find_in_path("crun");
+	d->crun = find_in_path("crun");
+	/* crun goes through assay-crun, which hides a cgroup v2 hierarchy crun would refuse */
+	if (d->crun && d->crun_wrapper) {
+		d->binaries[H_CRUN] = xstrdup(d->crun_wrapper);
+		d->handlers[H_CRUN].note = cgview_crun_note();
+	} else if (d->crun && cgview_crun_note() == NULL) {
+		d->binaries[H_CRUN] = xstrdup(d->crun);
+	}
 	d->runsc = find_in_path("runsc");
 	if (shim_runsc && d->runsc) {
 		d->handlers[H_RUNSC].runtime_type = "io.containerd.runsc.v1";
@@ -213,6 +193,9 @@ static void setup_handlers(struct daemon *d)
 		if (h == H_RUNSC && d->runsc)
 			hd->reason = xstrdup("the assay-runsc adapter was not found (make builds "
 			                     "build/libexec/assay-runsc)");
+		else if (h == H_CRUN && d->crun)
+			hd->reason = xstrdup("the assay-crun wrapper was not found (make builds "
+			                     "build/libexec/assay-crun)");
 		else
 			hd->reason = xasprintf("%s not found in PATH", hd->name);
 	}
@@ -318,6 +301,7 @@ static int start_containerd(struct daemon *d, const char *binary, assay_error_t 
 	static const char failed[] = "assay: cannot exec containerd\n";
 	cleanup_free char *config = xasprintf("%s/config.toml", d->run_dir);
 	cleanup_free char *runsc_env = xasprintf("ASSAY_RUNSC=%s", d->runsc ? d->runsc : "runsc");
+	cleanup_free char *crun_env = xasprintf("ASSAY_CRUN=%s", d->crun ? d->crun : "crun");
 	cleanup_free char **envp = NULL;
 	cleanup_close int logfd = -1;
 	char *argv[] = {(char *)binary, "--config", config, NULL};
@@ -327,16 +311,18 @@ static int start_containerd(struct daemon *d, const char *binary, assay_error_t 
 
 	/* Everything the child needs is prepared here: after fork in a process that may already
 	 * run gRPC threads, the child sticks to async-signal-safe calls. The adapter finds runsc
-	 * through ASSAY_RUNSC, passed down by containerd and the shim. */
+	 * through ASSAY_RUNSC and assay-crun crun through ASSAY_CRUN, passed down by containerd and
+	 * the shim. */
 	while (environ[n])
 		n++;
-	envp = xcalloc(n + 2, sizeof(*envp));
+	envp = xcalloc(n + 3, sizeof(*envp));
 	n = 0;
 	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, "ASSAY_RUNSC=", 12) != 0)
+		if (strncmp(*e, "ASSAY_RUNSC=", 12) != 0 && strncmp(*e, "ASSAY_CRUN=", 11) != 0)
 			envp[n++] = *e;
 	}
-	envp[n] = runsc_env;
+	envp[n++] = runsc_env;
+	envp[n] = crun_env;
 	logfd = open(d->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0)
 		return assay_error_make(err, errno, "create `%s`", d->log_path);
@@ -470,8 +456,10 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 
 	d = xcalloc(1, sizeof(*d));
 	d->pause_ref = xstrdup(opts->pause_ref);
-	d->adapter =
-	    opts->runsc_adapter ? realpath(opts->runsc_adapter, NULL) : daemon_default_adapter();
+	d->adapter = opts->runsc_adapter ? realpath(opts->runsc_adapter, NULL)
+	                                 : assay_libexec_path("assay-runsc");
+	d->crun_wrapper = opts->crun_wrapper ? realpath(opts->crun_wrapper, NULL)
+	                                     : assay_libexec_path("assay-crun");
 	d->made_run_containerd = stat("/run/containerd", &st) < 0;
 	d->made_shim_dir = stat(SHIM_SOCKET_DIR, &st) < 0;
 	d->made_k8s_cgroup = stat("/sys/fs/cgroup/memory/k8s.io", &st) < 0;
@@ -1170,5 +1158,7 @@ void daemon_free(struct daemon *d)
 	free(d->pause_ref);
 	free(d->adapter);
 	free(d->runsc);
+	free(d->crun_wrapper);
+	free(d->crun);
 	free(d);
 }

@@ -29,8 +29,10 @@ struct daemon_opts {
 	 * CRI plugin's sandbox_image. Both required. */
 	const char *pause_archive;
 	const char *pause_ref;
-	/* The runsc adapter (assay-runsc); NULL: daemon_default_adapter(). */
+	/* The runsc adapter (assay-runsc); NULL: assay_libexec_path("assay-runsc"). */
 	const char *runsc_adapter;
+	/* crun's wrapper (assay-crun, see adapter/cgroup-view.h); NULL: assay_libexec_path(). */
+	const char *crun_wrapper;
 	/* containerd binary; NULL: "containerd" from PATH. */
 	const char *containerd;
 	/* How long to wait for the CRI to answer after starting containerd; 0: 20000 ms. */
@@ -43,10 +45,11 @@ struct daemon_opts {
 struct daemon_handler {
 	const char *name;         /* "runc", "runsc", "crun" */
 	const char *runtime_type; /* "io.containerd.runc.v2" or "io.containerd.runsc.v1" */
-	const char *binary;       /* what the shim executes (runc, crun, the adapter) */
+	const char *binary;       /* what the shim executes (runc, assay-crun, the adapter) */
 	const char *sandbox_mode; /* "pod-shared sandbox (containerd-shim-runsc-v1)",
 	                           * "one sandbox per container (assay-runsc adapter)", or
 	                           * "containers share the pod's namespaces" (runc, crun) */
+	const char *note; /* how assay had to run it here (crun: cgview_crun_note()), or NULL */
 	/* Filled by daemon_probe_handler: 0 not probed, 1 works, -1 does not (see reason). */
 	int available;
 	char *reason; /* why not, e.g. crun's own error message; NULL when it works */
@@ -90,9 +93,5 @@ int daemon_reclaim(const char *run_dir, assay_error_t *err);
 
 /* Frees d (calls daemon_stop first if it was not called; errors are dropped). NULL is fine. */
 void daemon_free(struct daemon *d);
-
-/* libexec/assay-runsc next to the running executable's directory (build/libexec/assay-runsc
- * for build/collector), malloc'd; NULL when it does not exist. */
-char *daemon_default_adapter(void);
 
 #endif

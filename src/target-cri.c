@@ -41,6 +41,7 @@ struct cri_priv {
 	char **refs; /* per image name: "name", "ref" pairs */
 	size_t n_refs;
 	const char *sandbox_mode;
+	const char *note; /* the handler's, e.g. how crun had to run here */
 };
 
 static char *image_ref(const char *image_dir, const char *name, assay_error_t *err)
@@ -66,6 +67,25 @@ static char *image_ref(const char *image_dir, const char *name, assay_error_t *e
 	return out;
 }
 
+/* The run's own copy of a libexec helper the shim execs (a rebuild during the suite must not
+ * pull it away), malloc'd; NULL when the build has none (the handler then says so). */
+static char *copy_helper(const struct target *t, const char *name)
+{
+	cleanup_free char *src = assay_libexec_path(name);
+	char *dst = xasprintf("%s/%s", t->cfg.run_dir, name);
+	char *cp[] = {"cp", src, dst, NULL};
+	assay_error_t err = NULL;
+
+	if (src && access(dst, X_OK) == 0)
+		return dst;
+	if (src == NULL || target_command(cp, NULL, &err) != 0) {
+		assay_error_release(&err);
+		free(dst);
+		return NULL;
+	}
+	return dst;
+}
+
 static int shared_open(struct target *t, assay_error_t *err)
 {
 	if (shared.refs++ > 0)
@@ -77,19 +97,13 @@ static int shared_open(struct target *t, assay_error_t *err)
 		cleanup_free char *dir = xasprintf("%s/containerd", t->cfg.run_dir);
 		cleanup_free char *pause_archive = xasprintf("%s/pause.tar", t->cfg.image_dir);
 		cleanup_free char *pause_ref = image_ref(t->cfg.image_dir, "pause", err);
-		cleanup_free char *adapter = daemon_default_adapter();
-		cleanup_free char *adapter_copy = xasprintf("%s/assay-runsc", t->cfg.run_dir);
-		struct daemon_opts o = {
-		    .run_dir = dir, .pause_archive = pause_archive, .pause_ref = pause_ref};
-
-		/* the run's own copy: a rebuild during the suite must not pull it away */
-		if (adapter) {
-			char *cp[] = {"cp", adapter, adapter_copy, NULL};
-
-			if (target_command(cp, NULL, err) == 0)
-				o.runsc_adapter = adapter_copy;
-			assay_error_release(err);
-		}
+		cleanup_free char *adapter = copy_helper(t, "assay-runsc");
+		cleanup_free char *wrapper = copy_helper(t, "assay-crun");
+		struct daemon_opts o = {.run_dir = dir,
+		                        .pause_archive = pause_archive,
+		                        .pause_ref = pause_ref,
+		                        .runsc_adapter = adapter,
+		                        .crun_wrapper = wrapper};
 
 		if (pause_ref == NULL || daemon_start(&o, &shared.daemon, err) < 0)
 			goto fail;
@@ -213,6 +227,7 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 			return 1;
 		}
 		p->sandbox_mode = h->sandbox_mode;
+		p->note = h->note;
 		ret = daemon_probe_handler(shared.daemon, t->runtime, err);
 		if (ret < 0)
 			return assay_error_wrap(err, "%s", t->name);
@@ -520,10 +535,11 @@ static json_t *cri_t_meta(struct target *t)
 	struct cri_priv *p = t->priv;
 	cleanup_free char *v = cri_t_version(t);
 
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s}", "daemon", v, "endpoint",
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s*}", "daemon", v, "endpoint",
 	                 t->cfg.endpoint ? t->cfg.endpoint : "embedded containerd", "handler",
 	                 t->runtime, "sandbox_mode", p ? p->sandbox_mode : NULL, "network",
-	                 "pods in the node's network namespace (NamespaceOption NODE), no CNI");
+	                 "pods in the node's network namespace (NamespaceOption NODE), no CNI",
+	                 "cgroups", p ? p->note : NULL);
 }
 
 static void cri_t_cleanup(struct target *t)

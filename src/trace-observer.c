@@ -229,8 +229,8 @@ static void own_cgroup_leave(struct trace_observer *o)
 }
 
 /* Executables the engine uses that the tracer's table cannot know in advance: native targets
- * exec <collector's dir>/bin/<image>; the embedded containerd runs a copy of the runsc adapter
- * from its run directory (/run/assay/<id>/assay-runsc). */
+ * exec <collector's dir>/bin/<image>; the embedded containerd runs copies of the runsc adapter
+ * and the crun wrapper from its run directory (/run/assay/<id>/assay-{runsc,crun}). */
 static void add_run_exes(struct trace_observer *o, const struct run_info *info)
 {
 	char self[4096];
@@ -251,7 +251,7 @@ static void add_run_exes(struct trace_observer *o, const struct run_info *info)
 		    tracer_add_exe(o->t, bin, ATTR_ROLE_WORKLOAD, &err) < 0)
 			assay_error_release(&err);
 	}
-	if (glob("/run/assay/*/assay-runsc", 0, NULL, &g) == 0) {
+	if (glob("/run/assay/*/assay-{runsc,crun}", GLOB_BRACE, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++)
 			if (tracer_add_exe(o->t, g.gl_pathv[i], ATTR_ROLE_OCI_RUNTIME, &err) < 0)
 				assay_error_release(&err);

@@ -140,30 +140,16 @@ int tracer_add_exe(struct tracer *t, const char *path, unsigned int role, assay_
 	return 0;
 }
 
-/* The runsc adapter the embedded containerd's shim runs instead of runsc (src/daemon.h) sits in
- * libexec/ next to the collector's directory. */
-static int add_adapter(struct tracer *t, assay_error_t *err)
+/* assay's own helpers that shims and targets exec instead of the runtime (src/adapter/). */
+static int add_helpers(struct tracer *t, assay_error_t *err)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	static const char *const helpers[] = {"assay-runsc", "assay-crun"};
 
-	if (n <= 0)
-		return 0;
-	self[n] = 0;
-	slash = strrchr(self, '/');
-	if (slash == NULL)
-		return 0;
-	*slash = 0;
-	for (int up = 0; up < 2; up++) { /* build/collector, build/tests/cri-drive */
-		cleanup_free char *p = xasprintf("%s/libexec/assay-runsc", self);
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		cleanup_free char *p = assay_libexec_path(helpers[i]);
 
-		if (access(p, X_OK) == 0)
-			return tracer_add_exe(t, p, ATTR_ROLE_OCI_RUNTIME, err);
-		slash = strrchr(self, '/');
-		if (slash == NULL)
-			break;
-		*slash = 0;
+		if (p && tracer_add_exe(t, p, ATTR_ROLE_OCI_RUNTIME, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -182,7 +168,7 @@ static int add_known_exes(struct tracer *t, assay_error_t *err)
 	}
 	if (tracer_add_exe(t, "/proc/self/exe", ATTR_ROLE_COLLECTOR, err) < 0)
 		return -1;
-	return add_adapter(t, err);
+	return add_helpers(t, err);
 }
 
 static int pidfd_open_tid(pid_t tid)

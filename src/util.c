@@ -1,7 +1,9 @@
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -44,4 +46,29 @@ char *xasprintf(const char *fmt, ...)
 		s = NULL;
 	va_end(ap);
 	return check(s);
+}
+
+char *assay_libexec_path(const char *name)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	for (int up = 0; up < 2; up++) {
+		char *p, *real;
+
+		slash = strrchr(exe, '/');
+		if (slash == NULL)
+			return NULL;
+		*slash = '\0';
+		p = xasprintf("%s/libexec/%s", exe, name);
+		real = access(p, X_OK) == 0 ? realpath(p, NULL) : NULL;
+		free(p);
+		if (real)
+			return real;
+	}
+	return NULL;
 }

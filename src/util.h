@@ -51,4 +51,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* libexec/NAME of this build, the helper programs a run execs (assay-runsc, assay-crun): next to
+ * the running executable (build/collector -> build/libexec/NAME) or one directory up from it
+ * (build/tests/x -> build/libexec/NAME). Absolute and malloc'd; NULL when it is not there. */
+char *assay_libexec_path(const char *name);
+
 #endif
