@@ -63,7 +63,7 @@ ifeq ($(SANITIZE),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 OPT := -O1 -g
 endif
-HOST_CFLAGS = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) -I $(TOP)/version -I src -I $(B)/gen -I tests
+HOST_CFLAGS = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) -I $(TOP)/version -I . -I src -I $(B)/gen -I tests
 HOST_LDFLAGS = $(SANFLAGS)
 
 # Lists the fragments append to.
@@ -75,7 +75,8 @@ VALGRIND_TESTS := # unit tests also run under valgrind (collector's unit tests)
 BENCHES :=        # commands run by `make bench`
 CLEAN_EXTRA :=
 
-include $(sort $(wildcard workloads/*.mk src/*.mk bpf/*.mk images/*.mk tests/*.mk bench/*.mk analysis/*.mk))
+include $(sort $(wildcard workloads/*.mk lib/*.mk src/*.mk src/*/*.mk bpf/*.mk images/*.mk tests/*.mk \
+	bench/*.mk analysis/*.mk))
 
 .PHONY: all deps test test-build bench clean format format-check
 all: $(ALL)

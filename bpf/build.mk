@@ -33,8 +33,8 @@ $(B)/gen/syscall-names.h: $(SYSCALL_HDR)
 	$(Q)awk '$$1 == "#define" && $$2 ~ /^__NR_/ { sub(/^__NR_/, "", $$2); \
 		printf "\t[%d] = \"%s\",\n", $$3, $$2 }' $< > $@.tmp && mv $@.tmp $@
 
-# src/tracer.h includes bpf/attribution.h; the loader needs the skeleton and syscall names.
+# src/tracer/tracer.h includes bpf/attribution.h; the loader needs the skeleton and syscall names.
 HOST_CFLAGS += -I bpf
-$(B)/obj/src/tracer.o: $(B)/gen/attribution.skel.h $(B)/gen/syscall-names.h
+$(B)/obj/src/tracer/tracer.o: $(B)/gen/attribution.skel.h $(B)/gen/syscall-names.h
 
 BENCHES += bench/tracer

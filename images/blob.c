@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 #include "image.h"
-#include "util.h"
+#include "lib/util.h"
 
 volatile int image_interrupted;
 

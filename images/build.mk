@@ -13,7 +13,7 @@ IMAGE_BUILDER := $(B)/image-builder
 IMAGE_SOURCE ?= $(shell git config --get remote.origin.url 2>/dev/null | sed 's|://[^/@]*@|://|')
 
 IMAGE_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out images/main.c,$(wildcard images/*.c)))
-IMAGE_LIB_OBJS := $(IMAGE_OBJS) $(B)/obj/src/error.o $(B)/obj/src/util.o
+IMAGE_LIB_OBJS := $(IMAGE_OBJS) $(B)/obj/lib/error.o $(B)/obj/lib/util.o
 IMAGE_LDLIBS = $(shell pkg-config --libs jansson zlib libcrypto 2>/dev/null)
 
 $(B)/obj/images/%.o $(B)/obj/tests/images/%.o: HOST_CFLAGS += -I images

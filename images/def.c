@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "image.h"
-#include "util.h"
+#include "lib/util.h"
 
 int image_valid_name(const char *s)
 {

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "image.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define MT_INDEX    "application/vnd.oci.image.index.v1+json"
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"

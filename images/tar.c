@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "image.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define BLOCK 512
 

@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "benchmarks.h"
+#include "benchmarks/benchmarks.h"
 #include "commands.h"
-#include "results.h"
-#include "util.h"
+#include "results/results.h"
+#include "lib/util.h"
 
 /* runtime.v1 NamespaceMode: pods share the node's network namespace, as on the embedded
  * daemon (no CNI there, see DESIGN.md). */

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "benchmarks.h"
+#include "benchmarks/benchmarks.h"
 #include "commands.h"
-#include "filter.h"
-#include "util.h"
+#include "lib/filter.h"
+#include "lib/util.h"
 
 static void usage(FILE *f)
 {

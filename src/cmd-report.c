@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 
 #include "commands.h"
-#include "report.h"
-#include "util.h"
+#include "report/report.h"
+#include "lib/util.h"
 
 static void usage(FILE *f)
 {

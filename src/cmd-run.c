@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "commands.h"
-#include "cri.h"
-#include "filter.h"
-#include "run.h"
-#include "tracer.h"
-#include "util.h"
+#include "cri/cri.h"
+#include "lib/filter.h"
+#include "run/run.h"
+#include "tracer/tracer.h"
+#include "lib/util.h"
 
 static void usage(FILE *f)
 {

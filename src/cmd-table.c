@@ -11,11 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "benchmarks.h"
+#include "benchmarks/benchmarks.h"
 #include "commands.h"
-#include "results.h"
-#include "table.h"
-#include "util.h"
+#include "results/results.h"
+#include "report/table.h"
+#include "lib/util.h"
 
 static const struct table_row rows[] = {
     {"CPUTime", "performance.cpu.time", "total_time_s"},

@@ -17,8 +17,8 @@
 #include <sys/wait.h>
 
 #include "commands.h"
-#include "tracer.h"
-#include "util.h"
+#include "tracer/tracer.h"
+#include "lib/util.h"
 
 /* How long descendants that outlive CMD (daemons it started) get to exit before the report. */
 #define ORPHAN_GRACE_NS (5ull * 1000000000ull)

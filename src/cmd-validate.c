@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "suite.h"
-#include "util.h"
+#include "suite/suite.h"
+#include "lib/util.h"
 
 static void usage(FILE *f)
 {

@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "cri.h"
-#include "daemon.h"
-#include "run.h"
-#include "target.h"
-#include "util.h"
+#include "cri/cri.h"
+#include "daemons/daemon.h"
+#include "run/run.h"
+#include "targets/target.h"
+#include "lib/util.h"
 #include "version.h"
 
 static void usage(FILE *f)

@@ -4,7 +4,7 @@
 #ifndef ASSAY_COMMANDS_H
 #define ASSAY_COMMANDS_H
 
-#include "error.h"
+#include "lib/error.h"
 
 typedef int (*assay_command_fn)(int argc, char **argv, assay_error_t *err);
 

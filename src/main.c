@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "error.h"
+#include "lib/error.h"
 #include "version.h"
 
 static const struct {

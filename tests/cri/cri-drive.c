@@ -22,10 +22,10 @@
 
 #include <jansson.h>
 
-#include "cri.h"
-#include "daemon.h"
+#include "cri/cri.h"
+#include "daemons/daemon.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static volatile sig_atomic_t got_signal;
 

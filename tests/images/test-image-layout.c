@@ -14,7 +14,7 @@
 
 #include "image.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char scratch[] = "/tmp/assay-test-image-XXXXXX";
 

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "benchmarks.h"
-#include "error.h"
+#include "benchmarks/benchmarks.h"
+#include "lib/error.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char *err_msg(assay_error_t *err)
 {

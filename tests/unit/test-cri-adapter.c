@@ -9,7 +9,7 @@
 
 #include "adapter/runsc-adapter.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char *join(char **v)
 {

@@ -7,9 +7,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "cri.h"
+#include "cri/cri.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 int main(void)
 {

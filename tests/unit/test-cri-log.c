@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cri.h"
+#include "cri/cri.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char tmpdir[] = "/tmp/assay-test-cri-log-XXXXXX";
 

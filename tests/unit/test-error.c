@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "error.h"
+#include "lib/error.h"
 #include "tap.h"
 
 static int fails_with_enoent(assay_error_t *err)

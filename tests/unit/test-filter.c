@@ -1,8 +1,8 @@
 /* Name filters: exact names, globs over the whole name, list splitting, unused patterns. */
 #include <stdlib.h>
 
-#include "error.h"
-#include "filter.h"
+#include "lib/error.h"
+#include "lib/filter.h"
 #include "tap.h"
 
 int main(void)

@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "report.h"
-#include "results.h"
+#include "lib/error.h"
+#include "report/report.h"
+#include "results/results.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {

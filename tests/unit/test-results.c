@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "results.h"
+#include "lib/error.h"
+#include "results/results.h"
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static char *slurp(const char *path)
 {

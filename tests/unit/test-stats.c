@@ -2,8 +2,8 @@
  * and the binomial table of the median's confidence interval). */
 #include <math.h>
 
-#include "error.h"
-#include "stats.h"
+#include "lib/error.h"
+#include "lib/stats.h"
 #include "tap.h"
 
 static int near(double a, double b)

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "suite.h"
+#include "lib/error.h"
+#include "suite/suite.h"
 #include "tap.h"
 
 static struct suite *parse(const char *text, char **msg)

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/benchmarks.h"
-#include "../../src/results.h"
-#include "../../src/table.h"
-#include "../../src/util.h"
+#include "benchmarks/benchmarks.h"
+#include "results/results.h"
+#include "report/table.h"
+#include "lib/util.h"
 #include "../tap.h"
 
 #define FIXTURE "tests/fixtures/table-results.json"

@@ -8,10 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "run/run.h"
 #include "tap.h"
-#include "target.h"
-#include "util.h"
+#include "targets/target.h"
+#include "lib/util.h"
 
 static char dir[] = "/tmp/assay-test-target.XXXXXX";
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "tracer.h"
+#include "tracer/tracer.h"
 
 static struct tracer_stats *stats_new(void)
 {

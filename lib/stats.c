@@ -1,0 +1,89 @@
+#include <math.h>
+#include <string.h>
+
+#include "lib/stats.h"
+#include "lib/util.h"
+
+double stats_quantile(const double *sorted, size_t n, double p)
+{
+	double h, lo;
+	size_t i;
+
+	if (n == 1 || p <= 0)
+		return sorted[0];
+	if (p >= 1)
+		return sorted[n - 1];
+	h = (double)(n - 1) * p;
+	lo = floor(h);
+	i = (size_t)lo;
+	if (i + 1 >= n)
+		return sorted[n - 1];
+	return sorted[i] + (h - lo) * (sorted[i + 1] - sorted[i]);
+}
+
+/* P(X <= k) for X ~ Binomial(n, 1/2), summed in log space so large n does not underflow. */
+static double binom_half_cdf(size_t n, size_t k)
+{
+	double sum = 0, ln_half_n = (double)n * log(0.5);
+
+	for (size_t i = 0; i <= k && i <= n; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+		           lgamma((double)(n - i) + 1) + ln_half_n);
+	return sum > 1 ? 1 : sum;
+}
+
+double stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi)
+{
+	/* [x(j), x(n+1-j)] covers the median with probability 1 - 2 P(X <= j-1); take the largest
+	 * j (narrowest interval) that still reaches the level. */
+	size_t best = 1;
+
+	for (size_t j = 1; j <= (n + 1) / 2; j++) {
+		if (1 - 2 * binom_half_cdf(n, j - 1) >= level)
+			best = j;
+		else
+			break;
+	}
+	*lo = best;
+	*hi = n + 1 - best;
+	if (*hi < *lo)
+		*hi = *lo;
+	return n == 1 ? 0 : 1 - 2 * binom_half_cdf(n, best - 1);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int stats_compute(const double *values, size_t n, struct stats *out, assay_error_t *err)
+{
+	cleanup_free double *v = NULL;
+	double sum = 0;
+	size_t lo, hi;
+
+	if (n == 0)
+		return assay_error_make(err, 0, "statistics of no values");
+	v = xmalloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(values[i]))
+			return assay_error_make(err, 0, "statistics: value %zu is not a number", i);
+		v[i] = values[i];
+		sum += v[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	memset(out, 0, sizeof(*out));
+	out->n = n;
+	out->min = v[0];
+	out->max = v[n - 1];
+	out->mean = sum / (double)n;
+	out->median = stats_quantile(v, n, 0.5);
+	out->p5 = stats_quantile(v, n, 0.05);
+	out->p95 = stats_quantile(v, n, 0.95);
+	out->ci_level = stats_median_ci_ranks(n, 0.95, &lo, &hi);
+	out->ci_low = v[lo - 1];
+	out->ci_high = v[hi - 1];
+	return 0;
+}

@@ -1,0 +1,859 @@
+/* The run engine behind `collector run`: suite → plan → targets → runs → results, with a
+ * teardown that also runs after errors and stop signals. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "benchmarks/benchmarks.h"
+#include "kinds/kinds.h"
+#include "report/report.h"
+#include "results/results.h"
+#include "run/run.h"
+#include "suite/suite.h"
+#include "targets/target.h"
+#include "lib/util.h"
+#include "version.h"
+
+int run_observer_run_begin(const struct run_observer *o, const struct run_info *info)
+{
+	return o && o->run_begin ? o->run_begin(o->ctx, info) : 0;
+}
+
+int run_observer_phase_begin(const struct run_observer *o, const char *phase)
+{
+	return o && o->phase_begin ? o->phase_begin(o->ctx, phase) : 0;
+}
+
+int run_observer_phase_end(const struct run_observer *o, const char *phase, json_t *rec)
+{
+	return o && o->phase_end ? o->phase_end(o->ctx, phase, rec) : 0;
+}
+
+void run_observer_process(const struct run_observer *o, const char *role, pid_t pid)
+{
+	if (o && o->process)
+		o->process(o->ctx, role, pid);
+}
+
+void run_observer_cgroup(const struct run_observer *o, const char *role, const char *path)
+{
+	if (o && o->cgroup)
+		o->cgroup(o->ctx, role, path);
+}
+
+int run_observer_run_end(const struct run_observer *o, json_t *run_record)
+{
+	return o && o->run_end ? o->run_end(o->ctx, run_record) : 0;
+}
+
+/* ---- Engine ---------------------------------------------------------------------------------- */
+
+#define RUN_BASE     "/run/assay"
+#define SCRATCH_BASE "/var/tmp"
+
+struct cell_state {
+	size_t index; /* in results */
+	unsigned done, failed, planned;
+	bool closed; /* skipped or given up: its steps are passed over */
+};
+
+struct engine {
+	const struct run_options *opts;
+	struct suite *suite;
+	struct results *results;
+	struct target **targets;  /* per suite target */
+	struct cell_state *cells; /* t * n_benches + b */
+	char *run_id, *run_dir, *scratch_dir, *out_dir;
+	bool tty;
+	uint64_t t_start;
+	double estimate_s;
+	size_t steps_total, steps_done;
+	bool any_failed;
+	/* the live progress line: redrawn by a ticker thread every second on a terminal, so the
+	 * elapsed time moves during long runs too */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t ticker;
+	bool ticker_on, ticker_stop, line_on;
+	char line[320];
+};
+
+static json_t *json_string_take(char *s)
+{
+	json_t *j = json_string(s);
+
+	free(s);
+	return j;
+}
+
+static char *rfc3339_now(void)
+{
+	char buf[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}
+
+static char *cpu_model(void)
+{
+	cleanup_file FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || colon == NULL)
+			continue;
+		colon++;
+		while (*colon == ' ' || *colon == '\t')
+			colon++;
+		colon[strcspn(colon, "\n")] = '\0';
+		return xstrdup(colon);
+	}
+	return xstrdup("unknown");
+}
+
+static json_t *make_meta(struct engine *e)
+{
+	static const char *const rts[] = {"runc", "runsc", "crun", NULL};
+	struct utsname u;
+	json_t *runtimes = json_object(), *targets = json_array(), *meta;
+
+	uname(&u);
+	for (const char *const *r = rts; *r; r++)
+		json_object_set_new(runtimes, *r, json_string_take(target_tool_version(*r)));
+	for (size_t i = 0; i < e->suite->n_targets; i++)
+		json_array_append_new(targets, json_string(e->suite->targets[i].name));
+	meta = json_pack(
+	    "{s:s, s:o, s:s, s:s, s:o, s:I, s:s, s:{s:s, s:o, s:n},"
+	    " s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:b, s:s, s:s}",
+	    "run_id", e->run_id, "started", json_string_take(rfc3339_now()), "host", u.nodename,
+	    "kernel", u.release, "cpu", json_string_take(cpu_model()), "ncpu",
+	    (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "arch", u.machine, "versions", "assay",
+	    ASSAY_VERSION, "runtimes", runtimes, "cri_daemon", "suite", e->suite->name,
+	    "suite_path", e->suite->path, "suite_text", e->suite->text ? e->suite->text : "",
+	    "targets", targets, "network",
+	    "oci/*: host network namespace (runsc --network=none); cri/*: pods in the "
+	    "node's network namespace (NamespaceOption NODE), no CNI",
+	    "order", e->suite->order == SUITE_ORDER_INTERLEAVED ? "interleaved" : "sequential",
+	    "quick", e->opts->quick, "tracing", e->opts->observer != NULL, "endpoint",
+	    e->opts->endpoint ? e->opts->endpoint : "embedded containerd", "runsc_sandbox",
+	    "oci/runsc: one sandbox per container (runsc run); cri/*/runsc: see "
+	    "target_info");
+	json_object_set_new(meta, "target_info", json_object());
+	return meta;
+}
+
+/* ---- progress ---- */
+
+static void fmt_dur(char *buf, size_t n, double s)
+{
+	unsigned v = s < 0 ? 0 : (unsigned)(s + 0.5);
+
+	if (v >= 3600)
+		snprintf(buf, n, "%u:%02u:%02u", v / 3600, v / 60 % 60, v % 60);
+	else
+		snprintf(buf, n, "%u:%02u", v / 60, v % 60);
+}
+
+static double elapsed_s(const struct engine *e)
+{
+	return (double)(assay_now_ns(CLOCK_MONOTONIC) - e->t_start) / 1e9;
+}
+
+/* Called with e->mu held. */
+static void draw_line(struct engine *e)
+{
+	double done = (double)e->steps_done, total = (double)e->steps_total, left;
+	char el[32], eta[32];
+
+	/* the suite's own estimate until a few runs tell the real pace */
+	if (e->steps_done >= 3)
+		left = elapsed_s(e) / done * (total - done);
+	else
+		left = e->estimate_s * (total - done) / (total > 0 ? total : 1);
+	fmt_dur(el, sizeof(el), elapsed_s(e));
+	fmt_dur(eta, sizeof(eta), left);
+	fprintf(stderr, "\r\033[K%s  elapsed %s  ETA %s", e->line, el, eta);
+	fflush(stderr);
+}
+
+static void progress(struct engine *e, const struct suite_step *st)
+{
+	const struct suite_bench *b = &e->suite->benches[st->bench];
+
+	if (!e->tty || e->opts->verbosity < 0)
+		return;
+	pthread_mutex_lock(&e->mu);
+	snprintf(e->line, sizeof(e->line), "[%zu/%zu] %s  %s  run %u/%u%s", e->steps_done + 1,
+	         e->steps_total, e->suite->targets[st->target].name, b->def->name, st->round + 1,
+	         b->warmup + b->runs, st->warmup ? " (warm-up)" : "");
+	e->line_on = true;
+	draw_line(e);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static void clear_progress(struct engine *e)
+{
+	if (e->tty && e->opts->verbosity >= 0) {
+		pthread_mutex_lock(&e->mu);
+		e->line_on = false;
+		fprintf(stderr, "\r\033[K");
+		fflush(stderr);
+		pthread_mutex_unlock(&e->mu);
+	}
+}
+
+static void *ticker_main(void *arg)
+{
+	struct engine *e = arg;
+	sigset_t all;
+
+	/* stop signals are the main thread's business */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_mutex_lock(&e->mu);
+	while (!e->ticker_stop) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&e->cv, &e->mu, &ts);
+		if (!e->ticker_stop && e->line_on)
+			draw_line(e);
+	}
+	pthread_mutex_unlock(&e->mu);
+	return NULL;
+}
+
+static void ticker_start(struct engine *e)
+{
+	if (!e->tty || e->opts->verbosity < 0)
+		return;
+	e->ticker_on = pthread_create(&e->ticker, NULL, ticker_main, e) == 0;
+}
+
+static void ticker_stop(struct engine *e)
+{
+	if (!e->ticker_on)
+		return;
+	pthread_mutex_lock(&e->mu);
+	e->ticker_stop = true;
+	pthread_cond_signal(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+	pthread_join(e->ticker, NULL);
+	e->ticker_on = false;
+}
+
+/* One line for a finished cell: status, and the first figure's median. */
+static void report_cell(struct engine *e, size_t ti, size_t bi)
+{
+	struct cell_state *c = &e->cells[ti * e->suite->n_benches + bi];
+	json_t *cell = json_array_get(json_object_get(results_root(e->results), "cells"), c->index);
+	const char *status = json_string_value(json_object_get(cell, "status"));
+	const char *reason = json_string_value(json_object_get(cell, "reason"));
+	json_t *summary = json_object_get(cell, "summary");
+	const char *fig;
+	json_t *st;
+	char figure[160] = "";
+
+	if (e->opts->verbosity < 0)
+		return;
+	fig = benchmarks_headline(e->suite->benches[bi].def);
+	st = fig ? json_object_get(summary, fig) : NULL;
+	if (st == NULL && fig) {
+		/* a family ("ns_per_call_{op}"): its first member */
+		size_t plen = strcspn(fig, "{");
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(summary, k, v)
+		{
+			if (!strncmp(k, fig, plen)) {
+				fig = k;
+				st = v;
+				break;
+			}
+		}
+	}
+	if (st)
+		snprintf(figure, sizeof(figure), "  %s median %.6g %s (n=%lld)", fig,
+		         json_real_value(json_object_get(st, "median")),
+		         json_string_value(json_object_get(st, "unit")) ?: "",
+		         json_integer_value(json_object_get(st, "n")));
+	clear_progress(e);
+	fprintf(stderr, "%-7s %-22s %-26s%s%s%s\n", status ? status : "?",
+	        e->suite->targets[ti].name, e->suite->benches[bi].def->name, figure,
+	        reason ? "  " : "", reason ? reason : "");
+}
+
+/* ---- cells ---- */
+
+static struct cell_state *cell_of(struct engine *e, size_t ti, size_t bi)
+{
+	return &e->cells[ti * e->suite->n_benches + bi];
+}
+
+static int close_target_cells(struct engine *e, size_t ti, const char *status, const char *reason,
+                              assay_error_t *err)
+{
+	size_t n = 0;
+
+	for (size_t bi = 0; bi < e->suite->n_benches; bi++) {
+		struct cell_state *c = cell_of(e, ti, bi);
+
+		if (c->closed)
+			continue;
+		c->closed = true;
+		if (results_set_status(e->results, c->index, status, reason, err) < 0)
+			return -1;
+		n++;
+	}
+	/* one line for the target, not one per cell: the reason is the same */
+	if (n && e->opts->verbosity >= 0) {
+		clear_progress(e);
+		fprintf(stderr, "%-7s %-22s %zu cell%s: %s\n", status, e->suite->targets[ti].name,
+		        n, n == 1 ? "" : "s", reason ? reason : "");
+	}
+	return 0;
+}
+
+/* Images the suite needs on every target, NULL-terminated, each once. */
+static char **suite_images(const struct suite *s)
+{
+	char **v = xcalloc(s->n_benches + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_benches; i++) {
+		const char *img = s->benches[i].def->image;
+		bool seen = false;
+
+		for (size_t j = 0; j < n; j++)
+			seen = seen || !strcmp(v[j], img);
+		if (!seen)
+			v[n++] = (char *)img;
+	}
+	return v;
+}
+
+/* ---- one run ---- */
+
+static int do_step(struct engine *e, const struct suite_step *st, assay_error_t *err)
+{
+	const struct suite_bench *b = &e->suite->benches[st->bench];
+	struct target *t = e->targets[st->target];
+	struct cell_state *c = cell_of(e, st->target, st->bench);
+	struct target_result res = {0};
+	struct target_run_spec spec = {0};
+	struct run_info info = {0};
+	char **argv = NULL;
+	json_t *run = NULL, *figs = NULL;
+	cleanup_free char *started = rfc3339_now();
+	bool observer_failed;
+	int ret;
+
+	if (benchmarks_argv(b->def, b->params, &argv, err) < 0)
+		return -1;
+	spec.benchmark = b->def->name;
+	spec.image = b->def->image;
+	spec.argv = argv;
+	spec.run_index = (int)st->round + 1;
+	spec.timeout_ns =
+	    (uint64_t)(b->timeout_s ? b->timeout_s : b->def->timeout_s) * 1000000000ull;
+	spec.scratch = b->def->scratch;
+	info.target = t->name;
+	info.runtime = t->runtime;
+	info.benchmark = b->def->name;
+	info.image = b->def->image;
+	info.run_index = spec.run_index;
+	info.warmup = st->warmup;
+
+	progress(e, st);
+	observer_failed = run_observer_run_begin(e->opts->observer, &info) < 0;
+	/* operations, scalability and limits measure more than one workload run (kinds.h) */
+	ret = b->def->kind == BENCHMARK_WORKLOAD
+	          ? t->ops->run(t, &spec, e->opts->observer, &res, err)
+	          : kinds_run(t, b->def, b->params, &spec, e->opts->observer, &res, err);
+	benchmarks_argv_free(argv);
+	if (ret < 0) {
+		/* the target itself broke: its remaining cells cannot run */
+		char *text = assay_error_text(*err);
+		json_t *rec = json_object();
+
+		run_observer_run_end(e->opts->observer, rec);
+		json_decref(rec);
+		assay_error_release(err);
+		e->any_failed = true;
+		ret = close_target_cells(e, st->target, "failed", text, err);
+		free(text);
+		target_result_release(&res);
+		return ret;
+	}
+	if (res.interrupted) {
+		json_t *rec = json_object();
+
+		run_observer_run_end(e->opts->observer, rec);
+		json_decref(rec);
+		target_result_release(&res);
+		return 0;
+	}
+
+	run = json_pack("{s:i, s:b, s:s, s:i, s:I}", "index", spec.run_index, "warmup", st->warmup,
+	                "started", started, "exit_status", res.exit_status, "wall_ns",
+	                (json_int_t)res.wall_ns);
+	if (res.phases)
+		json_object_set(run, "phases", res.phases);
+	if (res.extra)
+		json_object_update(run, res.extra);
+	if (res.output) {
+		json_object_set(run, "workload", res.output);
+		if (res.failure == NULL) {
+			assay_error_t ferr = NULL;
+
+			if (benchmarks_figures(b->def, res.output, &figs, &ferr) < 0) {
+				res.failure = assay_error_text(ferr);
+				assay_error_release(&ferr);
+			}
+		}
+	}
+	if (figs)
+		json_object_set_new(run, "figures", figs);
+	json_object_set_new(run, "failure", res.failure ? json_string(res.failure) : json_null());
+	if (res.timed_out)
+		json_object_set_new(run, "timed_out", json_true());
+	if (run_observer_run_end(e->opts->observer, run) < 0 || observer_failed)
+		json_object_set_new(run, "observer_error", json_true());
+
+	ret = results_add_run(e->results, c->index, run, err);
+	json_decref(run);
+	if (ret < 0)
+		goto out;
+	c->done++;
+	if (res.failure) {
+		cleanup_free char *reason = NULL;
+
+		c->failed++;
+		e->any_failed = true;
+		reason = xasprintf("run %d: %s", spec.run_index, res.failure);
+		if (c->failed == 1 &&
+		    results_set_status(e->results, c->index, "failed", reason, err) < 0) {
+			ret = -1;
+			goto out;
+		}
+		if (e->opts->verbosity > 0) {
+			clear_progress(e);
+			fprintf(stderr, "  run %s %s %d: failed: %s\n", t->name, b->def->name,
+			        spec.run_index, res.failure);
+		}
+	} else if (e->opts->verbosity > 0) {
+		clear_progress(e);
+		fprintf(stderr, "  run %s %s %d%s: ok in %.3f s\n", t->name, b->def->name,
+		        spec.run_index, st->warmup ? " (warm-up)" : "", (double)res.wall_ns / 1e9);
+	}
+	if (c->done == c->planned)
+		report_cell(e, st->target, st->bench);
+	ret = 0;
+out:
+	target_result_release(&res);
+	return ret;
+}
+
+/* ---- set-up and teardown ---- */
+
+static int make_dirs(struct engine *e, assay_error_t *err)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	/* short: it goes into container ids, cgroup paths and socket paths */
+	e->run_id = xasprintf("%04x%02x", (unsigned)getpid() & 0xffff, (unsigned)(now & 0xff));
+	if (e->opts->out_dir)
+		e->out_dir = xstrdup(e->opts->out_dir);
+	else if (e->suite->output)
+		e->out_dir = xstrdup(e->suite->output);
+	else
+		e->out_dir = xasprintf("results/%s-%s", stamp, e->suite->name);
+	if (mkdir(RUN_BASE, 0755) < 0 && errno != EEXIST)
+		return assay_error_make(err, errno, "mkdir `%s`", RUN_BASE);
+	e->run_dir = xasprintf("%s/%s", RUN_BASE, e->run_id);
+	if (mkdir(e->run_dir, 0700) < 0) {
+		int saved = errno;
+		char *d = steal_pointer(&e->run_dir);
+
+		assay_error_make(err, saved, "mkdir `%s`", d);
+		free(d);
+		return -1;
+	}
+	/* the scratch dirs hold fileio's files: a real disk, not /run's tmpfs */
+	e->scratch_dir = xasprintf("%s/assay-%s", SCRATCH_BASE, e->run_id);
+	if (mkdir(e->scratch_dir, 0700) < 0) {
+		int saved = errno;
+		char *d = steal_pointer(&e->scratch_dir);
+
+		assay_error_make(err, saved, "mkdir `%s`", d);
+		free(d);
+		return -1;
+	}
+	return 0;
+}
+
+static void teardown(struct engine *e)
+{
+	assay_error_t err = NULL;
+
+	/* CRI targets last: they share the embedded daemon, stopped with the last of them */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; e->targets && i < e->suite->n_targets; i++) {
+			struct target *t = e->targets[i];
+
+			if (t == NULL || (t->ops->kind == TARGET_CRI) != (pass == 1))
+				continue;
+			target_free(t);
+			e->targets[i] = NULL;
+		}
+	if (e->scratch_dir) {
+		target_remove_tree(e->scratch_dir, &err);
+		assay_error_release(&err);
+	}
+	if (e->run_dir) {
+		target_remove_tree(e->run_dir, &err);
+		assay_error_release(&err);
+		rmdir(RUN_BASE); /* only when no other run uses it */
+	}
+}
+
+static void engine_free(struct engine *e)
+{
+	teardown(e);
+	results_free(e->results);
+	suite_free(e->suite);
+	free(e->targets);
+	free(e->cells);
+	free(e->run_id);
+	free(e->run_dir);
+	free(e->scratch_dir);
+	free(e->out_dir);
+}
+
+/* A private copy of the images the run uses (archive, and the layout unpacked from that very
+ * archive): a `make images` running meanwhile must not give the run's targets different images,
+ * or a reference that no longer matches what was imported. Missing images are left missing:
+ * the targets that need them say so. */
+static int snapshot_images(const char *from, const char *to, char *const *images,
+                           assay_error_t *err)
+{
+	if (mkdir(to, 0700) < 0)
+		return assay_error_make(err, errno, "mkdir `%s`", to);
+	for (size_t i = 0; images[i]; i++) {
+		cleanup_free char *src = xasprintf("%s/%s.tar", from, images[i]);
+		cleanup_free char *dst = xasprintf("%s/%s.tar", to, images[i]);
+		cleanup_free char *dir = xasprintf("%s/%s", to, images[i]);
+		cleanup_free char *why = NULL;
+		char *cp[] = {"cp", src, dst, NULL};
+		char *tar[] = {"tar", "-xf", dst, "-C", dir, "--no-same-owner", NULL};
+		int ret;
+
+		if (access(src, R_OK) < 0)
+			continue;
+		ret = target_command(cp, &why, err);
+		if (ret == 0 && mkdir(dir, 0755) < 0)
+			return assay_error_make(err, errno, "mkdir `%s`", dir);
+		if (ret == 0)
+			ret = target_command(tar, &why, err);
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			return assay_error_make(err, 0, "copy image %s: %s", src,
+			                        why ? why : "failed");
+	}
+	return 0;
+}
+
+static int prepare_targets(struct engine *e, assay_error_t *err)
+{
+	cleanup_free char **images = suite_images(e->suite);
+	json_t *info =
+	    json_object_get(json_object_get(results_root(e->results), "meta"), "target_info");
+
+	for (size_t i = 0; i < e->suite->n_targets; i++) {
+		struct target *t = e->targets[i];
+		cleanup_free char *reason = NULL;
+		int ret;
+
+		if (signals_pending())
+			return 0;
+		ret = t->ops->probe(t, &reason, err);
+		if (ret == 0) {
+			if (e->opts->verbosity > 0 || (e->tty && e->opts->verbosity >= 0)) {
+				clear_progress(e);
+				fprintf(stderr, "preparing %s...", t->name);
+				fprintf(stderr, e->tty ? "\r\033[K" : "\n");
+			}
+			ret = t->ops->prepare(t, images, &reason, err);
+		}
+		if (ret < 0) {
+			/* this target cannot be used; the others still can */
+			char *text = assay_error_text(*err);
+
+			assay_error_release(err);
+			e->any_failed = true;
+			ret = close_target_cells(e, i, "failed", text, err);
+			free(text);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		if (ret == 1) {
+			if (close_target_cells(e, i, "skipped", reason, err) < 0)
+				return -1;
+			continue;
+		}
+		if (t->ops->meta) {
+			json_t *m = t->ops->meta(t);
+
+			if (m)
+				json_object_set_new(info, t->name, m);
+		}
+		if (t->ops->kind == TARGET_CRI) {
+			json_t *versions = json_object_get(
+			    json_object_get(results_root(e->results), "meta"), "versions");
+
+			json_object_set_new(versions, "cri_daemon",
+			                    json_string_take(t->ops->version(t)));
+		}
+	}
+	return 0;
+}
+
+/* A path of the source tree: relative to the working directory when run from the top of the
+ * tree, else next to the collector binary (build/collector → build/REL_TO_EXE). Absolute. */
+static char *tree_path(const char *from_cwd, const char *rel_to_exe)
+{
+	cleanup_free char *exe = realpath("/proc/self/exe", NULL);
+	char *p = realpath(from_cwd, NULL), *slash;
+
+	if (p || exe == NULL)
+		return p ? p : xstrdup(from_cwd);
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	{
+		cleanup_free char *cand = xasprintf("%s/%s", exe, rel_to_exe);
+
+		p = realpath(cand, NULL);
+	}
+	return p ? p : xstrdup(from_cwd);
+}
+
+/* The page of this run (report.c); a figure that cannot be drawn does not fail the run. */
+static void write_report(struct engine *e, const struct run_options *opts)
+{
+	const char *dir = results_dir(e->results);
+	cleanup_free char *index = NULL;
+	assay_error_t rerr = NULL;
+
+	if (report_write(&dir, 1, dir, &index, &rerr) < 0) {
+		cleanup_free char *text = assay_error_text(rerr);
+
+		fprintf(stderr, "report: %s (collector report %s draws it again)\n", text, dir);
+		assay_error_release(&rerr);
+		return;
+	}
+	if (opts->verbosity >= 0)
+		fprintf(stderr, "report: %s\n", index);
+}
+
+int run_suite(const struct run_options *opts, assay_error_t *err)
+{
+	struct engine e = {
+	    .opts = opts, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	cleanup_free struct suite_step *plan = NULL;
+	size_t n_plan = 0, n_globs = 0;
+	cleanup_free char *bin_dir = NULL;
+	cleanup_free char *image_dir = NULL;
+	cleanup_free char *default_suite = NULL;
+	cleanup_free char *snap_dir = NULL;
+	json_t *meta = NULL;
+	int ret = -1, sig;
+
+	if (opts->suite_path == NULL)
+		default_suite = tree_path("suites/default.yaml", "../suites/default.yaml");
+	if (suite_load(opts->suite_path ? opts->suite_path : default_suite, &e.suite, err) < 0)
+		return -1;
+	while (opts->benchmark_globs && opts->benchmark_globs[n_globs])
+		n_globs++;
+	if (suite_restrict(e.suite, opts->targets, opts->benchmark_globs, n_globs, opts->runs,
+	                   opts->quick, err) < 0)
+		goto out;
+	if (geteuid() != 0) {
+		assay_error_usage(err, "run: needs root (containers, cgroups, mounts)");
+		goto out;
+	}
+	if (signals_install(err) < 0)
+		goto out;
+	e.tty = isatty(STDERR_FILENO);
+	e.t_start = assay_now_ns(CLOCK_MONOTONIC);
+	e.estimate_s = suite_estimate_s(e.suite);
+	if (make_dirs(&e, err) < 0)
+		goto out;
+
+	image_dir =
+	    opts->image_dir ? realpath(opts->image_dir, NULL) : tree_path("build/images", "images");
+	{
+		cleanup_free char **images = suite_images(e.suite);
+		size_t n = 0;
+
+		bool has_pause = false;
+
+		for (; images[n]; n++)
+			if (!strcmp(images[n], "pause"))
+				has_pause = true;
+		/* the sandbox image, unless a benchmark runs pause itself (lifecycle, scalability)
+		 */
+		images = xrealloc(images, (n + 2) * sizeof(*images));
+		images[n] = has_pause ? NULL : "pause";
+		images[n + 1] = NULL;
+		snap_dir = xasprintf("%s/images", e.run_dir);
+		if (snapshot_images(image_dir ? image_dir : "build/images", snap_dir, images, err) <
+		    0)
+			goto out;
+	}
+	/* absolute: workloads run with the scratch dir as their working directory */
+	bin_dir = opts->bin_dir ? realpath(opts->bin_dir, NULL) : tree_path("build/bin", "bin");
+	{
+		struct target_config cfg = {
+		    .run_dir = e.run_dir,
+		    .run_id = e.run_id,
+		    .suite = e.suite->name,
+		    .bin_dir = bin_dir ? bin_dir : "build/bin",
+		    .image_dir = snap_dir,
+		    .image_src_dir = image_dir ? image_dir : "build/images",
+		    .scratch_dir = e.scratch_dir,
+		    .endpoint = opts->endpoint,
+		    .tracing = opts->observer != NULL,
+		};
+
+		e.targets = xcalloc(e.suite->n_targets, sizeof(*e.targets));
+		for (size_t i = 0; i < e.suite->n_targets; i++)
+			if (target_new(e.suite->targets[i].name, &cfg, &e.targets[i], err) < 0)
+				goto out;
+	}
+
+	meta = make_meta(&e);
+	ret = results_open(e.out_dir, meta, &e.results, err);
+	json_decref(meta);
+	if (ret < 0)
+		goto out;
+	ret = -1;
+	if (opts->verbosity >= 0)
+		fprintf(stderr,
+		        "assay run %s: suite %s, %zu targets x %zu benchmarks, %zu runs, "
+		        "about %.0f s; results in %s/\n",
+		        e.run_id, e.suite->name, e.suite->n_targets, e.suite->n_benches,
+		        suite_runs(e.suite), e.estimate_s, e.out_dir);
+
+	e.cells = xcalloc(e.suite->n_targets * e.suite->n_benches, sizeof(*e.cells));
+	for (size_t ti = 0; ti < e.suite->n_targets; ti++)
+		for (size_t bi = 0; bi < e.suite->n_benches; bi++) {
+			struct cell_state *c = cell_of(&e, ti, bi);
+			const struct suite_bench *b = &e.suite->benches[bi];
+
+			c->planned = b->runs + b->warmup;
+			if (results_add_cell(e.results, e.suite->targets[ti].name, b->def->name,
+			                     b->params, &c->index, err) < 0)
+				goto out;
+			if (b->def->kind != BENCHMARK_WORKLOAD) {
+				cleanup_free char *why = NULL;
+
+				if (kinds_supported(b->def, e.targets[ti], &why))
+					continue;
+				c->closed = true;
+				if (results_set_status(e.results, c->index, "skipped", why, err) <
+				    0)
+					goto out;
+			}
+		}
+
+	if (prepare_targets(&e, err) < 0)
+		goto out;
+
+	plan = suite_plan(e.suite, &n_plan);
+	for (size_t i = 0; i < n_plan; i++)
+		if (!cell_of(&e, plan[i].target, plan[i].bench)->closed)
+			e.steps_total++;
+	ticker_start(&e);
+	for (size_t i = 0; i < n_plan && !signals_pending(); i++) {
+		if (cell_of(&e, plan[i].target, plan[i].bench)->closed)
+			continue;
+		if (do_step(&e, &plan[i], err) < 0)
+			goto out;
+		e.steps_done++;
+	}
+	clear_progress(&e);
+
+	sig = signals_pending();
+	if (sig) {
+		cleanup_free char *why = xasprintf("interrupted by SIG%s", sigabbrev_np(sig));
+
+		if (opts->verbosity >= 0)
+			fprintf(stderr, "SIG%s: stopping, cleaning up\n", sigabbrev_np(sig));
+		for (size_t ti = 0; ti < e.suite->n_targets; ti++)
+			for (size_t bi = 0; bi < e.suite->n_benches; bi++) {
+				struct cell_state *c = cell_of(&e, ti, bi);
+				json_t *cell = json_array_get(
+				    json_object_get(results_root(e.results), "cells"), c->index);
+				const char *status =
+				    json_string_value(json_object_get(cell, "status"));
+
+				if (c->closed || c->done == c->planned)
+					continue;
+				if (results_set_status(e.results, c->index,
+				                       c->done == 0 ? "skipped" : status, why,
+				                       err) < 0)
+					goto out;
+			}
+	}
+	ret = sig ? 128 + sig : e.any_failed ? 1 : 0;
+out:
+	ticker_stop(&e);
+	teardown(&e);
+	if (e.results) {
+		assay_error_t ferr = NULL;
+
+		if (results_finish(e.results, &ferr) < 0 && ret >= 0) {
+			*err = ferr;
+			ret = -1;
+		}
+		assay_error_release(&ferr);
+		if (ret >= 0 && opts->verbosity >= 0)
+			printf("%s\n", results_dir(e.results));
+		if ((ret == 0 || ret == 1) && opts->report)
+			write_report(&e, opts);
+		else if (ret > 1 && opts->report && opts->verbosity >= 0)
+			fprintf(stderr,
+			        "report: not drawn for a stopped run; collector report %s\n",
+			        results_dir(e.results));
+	}
+	sig = signals_pending();
+	signals_restore();
+	engine_free(&e);
+	/* a signal during set-up or teardown still ends with its status */
+	if (ret < 0 && sig) {
+		assay_error_release(err);
+		return 128 + sig;
+	}
+	return ret;
+}

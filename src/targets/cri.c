@@ -1,0 +1,575 @@
+/* cri/<daemon>/<handler>: the workload as a Kubernetes node runs it, through the CRI.
+ *
+ * All CRI targets of a suite share one daemon connection: the embedded containerd (started by the
+ * first CRI target's prepare, stopped with the last one's cleanup, its run directory inside the
+ * run's) or the user's --endpoint (never stopped). Images are imported once per daemon.
+ *
+ * One run: RunPodSandbox (labels assay/suite/benchmark/run, log dir under the run dir, node
+ * network) → CreateContainer (the benchmark's args, scratch dir mount, no extra capabilities)
+ * → StartContainer → ContainerStatus until exited (≥ 10 ms apart) → JSON from the CRI log →
+ * StopContainer, RemoveContainer, StopPodSandbox, RemovePodSandbox. A guard removes the pod
+ * whenever a later step fails or a stop signal arrives. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cri/cri.h"
+#include "daemons/daemon.h"
+#include "targets/target.h"
+#include "lib/util.h"
+
+#define CRI_NAMESPACE "assay"
+#define SCRATCH_IN    "/scratch"
+
+struct cri_shared {
+	int refs;
+	struct daemon *daemon;     /* embedded, or NULL with --endpoint */
+	struct cri_client *client; /* owned by daemon, or ours with --endpoint */
+	char *name, *version;      /* CRI Version */
+	char **imported;           /* "name", "ref" pairs: imported or found present */
+	size_t n_imported;
+	char *init_error; /* why the daemon could not be reached/started: every CRI target fails */
+};
+
+static struct cri_shared shared;
+
+struct cri_priv {
+	bool opened; /* holds a reference on shared */
+	char **refs; /* per image name: "name", "ref" pairs */
+	size_t n_refs;
+	const char *sandbox_mode;
+	const char *note; /* the handler's, e.g. how crun had to run here */
+};
+
+static char *image_ref(const char *image_dir, const char *name, assay_error_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/%s/index.json", image_dir, name);
+	json_error_t jerr;
+	json_t *index = json_load_file(path, 0, &jerr);
+	const char *ref = NULL;
+	char *out = NULL;
+
+	if (index == NULL) {
+		assay_error_make(err, 0, "%s: %s (run `make images`)", path, jerr.text);
+		return NULL;
+	}
+	json_unpack(index, "{s:[{s:{s:s}}]}", "manifests", "annotations",
+	            "org.opencontainers.image.ref.name", &ref);
+	if (ref == NULL)
+		assay_error_make(err, 0, "%s: no org.opencontainers.image.ref.name annotation",
+		                 path);
+	else
+		out = xstrdup(ref);
+	json_decref(index);
+	return out;
+}
+
+/* The run's own copy of a libexec helper the shim execs (a rebuild during the suite must not
+ * pull it away), malloc'd; NULL when the build has none (the handler then says so). */
+static char *copy_helper(const struct target *t, const char *name)
+{
+	cleanup_free char *src = assay_libexec_path(name);
+	char *dst = xasprintf("%s/%s", t->cfg.run_dir, name);
+	char *cp[] = {"cp", src, dst, NULL};
+	assay_error_t err = NULL;
+
+	if (src && access(dst, X_OK) == 0)
+		return dst;
+	if (src == NULL || target_command(cp, NULL, &err) != 0) {
+		assay_error_release(&err);
+		free(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+static int shared_open(struct target *t, assay_error_t *err)
+{
+	if (shared.refs++ > 0)
+		return shared.init_error ? assay_error_make(err, 0, "%s", shared.init_error) : 0;
+	if (t->cfg.endpoint) {
+		if (cri_connect(t->cfg.endpoint, &shared.client, err) < 0)
+			goto fail;
+	} else {
+		cleanup_free char *dir = xasprintf("%s/containerd", t->cfg.run_dir);
+		cleanup_free char *pause_archive = xasprintf("%s/pause.tar", t->cfg.image_dir);
+		cleanup_free char *pause_ref = image_ref(t->cfg.image_dir, "pause", err);
+		cleanup_free char *adapter = copy_helper(t, "assay-runsc");
+		cleanup_free char *wrapper = copy_helper(t, "assay-crun");
+		struct daemon_opts o = {.run_dir = dir,
+		                        .pause_archive = pause_archive,
+		                        .pause_ref = pause_ref,
+		                        .runsc_adapter = adapter,
+		                        .crun_wrapper = wrapper};
+
+		if (pause_ref == NULL || daemon_start(&o, &shared.daemon, err) < 0)
+			goto fail;
+		shared.client = daemon_client(shared.daemon);
+	}
+	if (cri_version(shared.client, &shared.name, &shared.version, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	shared.init_error = assay_error_text(*err);
+	return -1;
+}
+
+static void shared_close(void)
+{
+	assay_error_t err = NULL;
+
+	if (shared.refs == 0 || --shared.refs > 0)
+		return;
+	if (shared.daemon) {
+		daemon_stop(shared.daemon, &err);
+		assay_error_release(&err);
+		daemon_free(shared.daemon);
+	} else if (shared.client) {
+		cri_close(shared.client);
+	}
+	for (size_t i = 0; i < 2 * shared.n_imported; i++)
+		free(shared.imported[i]);
+	free(shared.imported);
+	free(shared.name);
+	free(shared.version);
+	free(shared.init_error);
+	memset(&shared, 0, sizeof(shared));
+}
+
+static const char *ref_of(struct cri_priv *p, const char *image)
+{
+	for (size_t i = 0; i < p->n_refs; i++)
+		if (!strcmp(p->refs[2 * i], image))
+			return p->refs[2 * i + 1];
+	return NULL;
+}
+
+static int cri_t_probe(struct target *t, char **reason, assay_error_t *err)
+{
+	(void)err;
+	if (strcmp(t->daemon, "containerd")) {
+		*reason =
+		    xasprintf("CRI daemon `%s` not supported (only containerd is, or any daemon "
+		              "through --endpoint as cri/containerd/HANDLER)",
+		              t->daemon);
+		return 1;
+	}
+	if (t->cfg.endpoint == NULL && !target_which("containerd", NULL)) {
+		*reason = xstrdup("containerd not installed (not in PATH)");
+		return 1;
+	}
+	t->priv = xcalloc(1, sizeof(struct cri_priv));
+	return 0;
+}
+
+/* Makes one image available on the daemon: imported into the embedded one, or checked on the
+ * user's. 1 with *reason when it is missing there. */
+static int ensure_image(struct target *t, const char *name, char **ref, char **reason,
+                        assay_error_t *err)
+{
+	cleanup_free char *archive = xasprintf("%s/%s.tar", t->cfg.image_dir, name);
+	cleanup_free char *src = xasprintf(
+	    "%s/%s.tar", t->cfg.image_src_dir ? t->cfg.image_src_dir : t->cfg.image_dir, name);
+	bool present = false;
+
+	/* the first target's reference wins: `make images` may rewrite index.json meanwhile */
+	for (size_t i = 0; i < shared.n_imported; i++)
+		if (!strcmp(shared.imported[2 * i], name)) {
+			free(*ref);
+			*ref = xstrdup(shared.imported[2 * i + 1]);
+			return 0;
+		}
+	if (shared.daemon) {
+		if (daemon_import(shared.daemon, archive, err) < 0)
+			return assay_error_wrap(err, "import %s", archive);
+	} else {
+		if (cri_image_status(shared.client, *ref, &present, NULL, err) < 0)
+			return -1;
+		if (!present) {
+			*reason = xasprintf(
+			    "image %s is not on %s: import it with `ctr -a %s -n k8s.io images "
+			    "import %s` (after `make images`)",
+			    *ref, t->cfg.endpoint,
+			    strncmp(t->cfg.endpoint, "unix://", 7) ? t->cfg.endpoint
+			                                           : t->cfg.endpoint + 7,
+			    src);
+			return 1;
+		}
+	}
+	shared.imported = xrealloc(shared.imported, 2 * (shared.n_imported + 1) * sizeof(char *));
+	shared.imported[2 * shared.n_imported] = xstrdup(name);
+	shared.imported[2 * shared.n_imported + 1] = xstrdup(*ref);
+	shared.n_imported++;
+	return 0;
+}
+
+static int cri_t_prepare(struct target *t, char *const *images, char **reason, assay_error_t *err)
+{
+	struct cri_priv *p = t->priv;
+	size_t n = 0;
+	int ret;
+
+	if (mkdir(t->dir, 0700) < 0 && errno != EEXIST)
+		return assay_error_make(err, errno, "mkdir `%s`", t->dir);
+	p->opened = true;
+	if (shared_open(t, err) < 0)
+		return assay_error_wrap(err, "%s", t->name);
+	if (shared.daemon) {
+		const struct daemon_handler *h = daemon_handler(shared.daemon, t->runtime);
+
+		if (h == NULL) {
+			*reason = xasprintf("the embedded containerd has no runtime handler `%s` "
+			                    "(it has runc, runsc, crun)",
+			                    t->runtime);
+			return 1;
+		}
+		p->sandbox_mode = h->sandbox_mode;
+		p->note = h->note;
+		ret = daemon_probe_handler(shared.daemon, t->runtime, err);
+		if (ret < 0)
+			return assay_error_wrap(err, "%s", t->name);
+		if (ret == 0) {
+			*reason = xasprintf("runtime handler `%s` cannot run a pod here: %s",
+			                    t->runtime, h->reason ? h->reason : "unknown reason");
+			return 1;
+		}
+	}
+	while (images[n])
+		n++;
+	p->refs = xcalloc(2 * n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *layout = xasprintf("%s/%s", t->cfg.image_dir, images[i]);
+		char *ref;
+
+		if (access(layout, F_OK) < 0) {
+			*reason = xasprintf("image %s/%s.tar not built (run `make images`)",
+			                    t->cfg.image_src_dir ? t->cfg.image_src_dir
+			                                         : t->cfg.image_dir,
+			                    images[i]);
+			return 1;
+		}
+		ref = image_ref(t->cfg.image_dir, images[i], err);
+
+		if (ref == NULL)
+			return -1;
+		p->refs[2 * i] = xstrdup(images[i]);
+		p->refs[2 * i + 1] = ref;
+		p->n_refs++;
+		ret = ensure_image(t, images[i], &p->refs[2 * i + 1], reason, err);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* A failed CRI call: the daemon gone is the target's end (<0); anything else fails this run. */
+static int call_failed(struct target_result *res, const char *what, assay_error_t *err)
+{
+	char *text;
+
+	if (cri_last_code(shared.client) == CRI_CODE_UNAVAILABLE)
+		return -1;
+	text = assay_error_text(*err);
+	assay_error_release(err);
+	if (res->failure == NULL)
+		res->failure = xasprintf("%s: %s", what, text);
+	free(text);
+	return 0;
+}
+
+/* Same for a teardown call's own error e2: when the daemon is gone, e2 becomes *err. */
+static int call_failed_into(struct target_result *res, const char *what, assay_error_t *e2,
+                            assay_error_t *err)
+{
+	if (call_failed(res, what, e2) == 0)
+		return 0;
+	if (*err == NULL)
+		*err = steal_pointer(e2);
+	return -1;
+}
+
+/* Writes a CRI log's streams to the files target_finish reads. */
+static void split_log(const char *log, const char *out, const char *errf)
+{
+	assay_error_t err = NULL;
+	cleanup_free char *so = NULL;
+	cleanup_free char *se = NULL;
+	FILE *f;
+
+	if (cri_log_read(log, &so, &se, &err) < 0) {
+		assay_error_release(&err);
+		return;
+	}
+	if ((f = fopen(out, "w"))) {
+		fputs(so ? so : "", f);
+		fclose(f);
+	}
+	if ((f = fopen(errf, "w"))) {
+		fputs(se ? se : "", f);
+		fclose(f);
+	}
+}
+
+/* Waits for the container to exit: 0 exited, 1 timeout, 2 stop signal, <0 CRI error. Polls at
+ * 10 ms while a short run may end, then every 50 ms not to load the daemon (and the CPU the
+ * workload measures) during long runs. */
+static int wait_exit(const char *id, uint64_t timeout_ns, struct cri_container_status *st,
+                     assay_error_t *err)
+{
+	uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC);
+
+	for (;;) {
+		uint64_t el;
+
+		cri_container_status_release(st);
+		if (cri_container_status(shared.client, id, st, err) < 0)
+			return -1;
+		if (st->state == CRI_CONTAINER_EXITED)
+			return 0;
+		el = assay_now_ns(CLOCK_MONOTONIC) - t0;
+		if (timeout_ns && el >= timeout_ns)
+			return 1;
+		if (signals_sleep(el < 500000000ull ? 10000000ull : 50000000ull))
+			return 2;
+	}
+}
+
+static int cri_t_run(struct target *t, const struct target_run_spec *spec,
+                     const struct run_observer *obs, struct target_result *res, assay_error_t *err)
+{
+	struct cri_priv *p = t->priv;
+	const char *ref = ref_of(p, spec->image);
+	cleanup_free char *name = NULL;
+	cleanup_free char *logdir = NULL;
+	cleanup_free char *logname = NULL;
+	cleanup_free char *out = NULL;
+	cleanup_free char *errf = NULL;
+	cleanup_free char *scratch = NULL;
+	cleanup_free char *cgparent = NULL;
+	cleanup_free char *run_s = NULL;
+	cleanup_free char *pod_id = NULL;
+	cleanup_free char *ctr_id = NULL;
+	struct cri_container_status st = {0};
+	struct cri_mount mnt = {0};
+	uint64_t t0;
+	int ret = 0, wret = -1;
+
+	if (ref == NULL)
+		return assay_error_make(err, 0, "%s: image `%s` was not prepared", t->name,
+		                        spec->image);
+	t->seq++;
+	name = xasprintf("assay-%s-%s-%d", t->cfg.run_id, t->runtime, t->seq);
+	logdir = xasprintf("%s/pod-%d", t->dir, t->seq);
+	logname = xasprintf("%s.log", spec->image);
+	out = xasprintf("%s/%d.out", t->dir, t->seq);
+	errf = xasprintf("%s/%d.err", t->dir, t->seq);
+	cgparent = xasprintf("/assay/%s", name);
+	run_s = xasprintf("%d", spec->run_index);
+	res->exit_status = -1;
+	if (mkdir(logdir, 0700) < 0)
+		return assay_error_make(err, errno, "mkdir `%s`", logdir);
+	if (spec->scratch && (scratch = target_scratch_new(t, err)) == NULL)
+		return -1;
+
+	const char *labels[] = {"io.assay",
+	                        "1",
+	                        "io.assay.run",
+	                        t->cfg.run_id,
+	                        "io.assay.suite",
+	                        t->cfg.suite ? t->cfg.suite : "",
+	                        "io.assay.benchmark",
+	                        spec->benchmark,
+	                        "io.assay.run-index",
+	                        run_s,
+	                        NULL};
+	struct cri_pod_spec pod = {
+	    .name = name,
+	    .uid = name,
+	    .namespace_ = CRI_NAMESPACE,
+	    .log_directory = logdir,
+	    .labels = labels,
+	    /* a real node's daemon may use the systemd cgroup driver: its default then */
+	    .cgroup_parent = shared.daemon ? cgparent : NULL,
+	    .host_network = true,
+	};
+	struct cri_container_spec ctr = {
+	    .name = spec->image,
+	    .image = ref,
+	    .args = (const char *const *)spec->argv,
+	    .working_dir = scratch ? SCRATCH_IN : NULL,
+	    .log_path = logname,
+	    .labels = labels,
+	    .host_network = true,
+	};
+	if (scratch) {
+		mnt.host_path = scratch;
+		mnt.container_path = SCRATCH_IN;
+		ctr.mounts = &mnt;
+		ctr.n_mounts = 1;
+	}
+	if (shared.daemon)
+		run_observer_process(obs, "cri-daemon", daemon_pid(shared.daemon));
+
+	target_phase_begin(obs, "RunPodSandbox", &t0);
+	ret = cri_run_pod(shared.client, &pod, t->runtime, &pod_id, err);
+	target_phase_end(obs, "RunPodSandbox", t0, res);
+	if (ret < 0) {
+		ret = call_failed(res, "RunPodSandbox", err);
+		goto out;
+	}
+	/* the runc v2 shim serving this pod, for the tracer's coverage (it daemonizes: not our
+	 * descendant). Only looked for when someone listens. */
+	if (obs && obs->process) {
+		pid_t shim = target_find_process("containerd-shim", pod_id);
+
+		if (shim > 0)
+			run_observer_process(obs, "shim", shim);
+	}
+	/* from here on, the guard below removes the pod whatever happens */
+	target_phase_begin(obs, "CreateContainer", &t0);
+	ret = cri_create_container(shared.client, pod_id, &ctr, &pod, &ctr_id, err);
+	target_phase_end(obs, "CreateContainer", t0, res);
+	if (ret < 0) {
+		ret = call_failed(res, "CreateContainer", err);
+		goto guard;
+	}
+	if (shared.daemon) {
+		cleanup_free char *cg = xasprintf("%s/%s", cgparent, ctr_id);
+
+		run_observer_cgroup(obs, "container", cg);
+	}
+	if (signals_pending()) {
+		wret = 2;
+		goto stop;
+	}
+	target_phase_begin(obs, "StartContainer", &t0);
+	ret = cri_start_container(shared.client, ctr_id, err);
+	target_phase_end(obs, "StartContainer", t0, res);
+	if (ret < 0) {
+		ret = call_failed(res, "StartContainer", err);
+		goto stop;
+	}
+	target_phase_begin(obs, "run", &t0);
+	wret = wait_exit(ctr_id, spec->timeout_ns, &st, err);
+	target_phase_end(obs, "run", t0, res);
+	if (wret < 0) {
+		ret = call_failed(res, "ContainerStatus", err);
+		goto stop;
+	}
+	if (wret == 0) {
+		res->extra =
+		    json_pack("{s:{s:s, s:i, s:s?, s:I, s:I, s:I}}", "container", "id", ctr_id,
+		              "exit_code", st.exit_code, "reason", st.reason, "created_at",
+		              (json_int_t)st.created_at, "started_at", (json_int_t)st.started_at,
+		              "finished_at", (json_int_t)st.finished_at);
+		if (st.log_path)
+			split_log(st.log_path, out, errf);
+	}
+stop:
+	if (ctr_id) {
+		assay_error_t e2 = NULL;
+
+		/* teardown calls: their time is the runtime's cost too, so they are phases */
+		target_phase_begin(obs, "StopContainer", &t0);
+		if (cri_stop_container(shared.client, ctr_id, 0, &e2) < 0 && ret == 0 && wret == 0)
+			ret = call_failed_into(res, "StopContainer", &e2, err);
+		target_phase_end(obs, "StopContainer", t0, res);
+		assay_error_release(&e2);
+		target_phase_begin(obs, "RemoveContainer", &t0);
+		if (cri_remove_container(shared.client, ctr_id, &e2) < 0 && ret == 0 && wret == 0)
+			ret = call_failed_into(res, "RemoveContainer", &e2, err);
+		target_phase_end(obs, "RemoveContainer", t0, res);
+		assay_error_release(&e2);
+	}
+guard : {
+	assay_error_t e2 = NULL;
+	int r;
+
+	target_phase_begin(obs, "StopPodSandbox", &t0);
+	r = cri_stop_pod(shared.client, pod_id, &e2);
+	target_phase_end(obs, "StopPodSandbox", t0, res);
+	if (r < 0 && ret == 0)
+		ret = call_failed_into(res, "StopPodSandbox", &e2, err);
+	assay_error_release(&e2);
+	target_phase_begin(obs, "RemovePodSandbox", &t0);
+	r = cri_remove_pod(shared.client, pod_id, &e2);
+	target_phase_end(obs, "RemovePodSandbox", t0, res);
+	if (r < 0 && ret == 0)
+		ret = call_failed_into(res, "RemovePodSandbox", &e2, err);
+	assay_error_release(&e2);
+}
+	if (shared.daemon)
+		target_cgroup_remove(cgparent);
+out:
+	cri_container_status_release(&st);
+	if (scratch) {
+		assay_error_t e2 = NULL;
+
+		target_remove_tree(scratch, &e2);
+		assay_error_release(&e2);
+	}
+	if (ret < 0)
+		return ret;
+	if (res->failure) {
+		res->exit_status = wret == 0 ? st.exit_code : -1;
+		return 0;
+	}
+	target_finish(res, wret < 0 ? 0 : wret, wret == 0 ? st.exit_code : -1, out, errf,
+	              spec->timeout_ns);
+	return 0;
+}
+
+static char *cri_t_version(struct target *t)
+{
+	(void)t;
+	if (shared.name)
+		return xasprintf("%s %s", shared.name, shared.version ? shared.version : "");
+	return xstrdup("unknown (daemon not reached)");
+}
+
+static json_t *cri_t_meta(struct target *t)
+{
+	struct cri_priv *p = t->priv;
+	cleanup_free char *v = cri_t_version(t);
+
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s*}", "daemon", v, "endpoint",
+	                 t->cfg.endpoint ? t->cfg.endpoint : "embedded containerd", "handler",
+	                 t->runtime, "sandbox_mode", p ? p->sandbox_mode : NULL, "network",
+	                 "pods in the node's network namespace (NamespaceOption NODE), no CNI",
+	                 "cgroups", p ? p->note : NULL);
+}
+
+static void cri_t_cleanup(struct target *t)
+{
+	struct cri_priv *p = t->priv;
+
+	if (p == NULL)
+		return;
+	if (p->opened)
+		shared_close();
+	target_cgroup_remove("/assay");
+	for (size_t i = 0; i < 2 * p->n_refs; i++)
+		free(p->refs[i]);
+	free(p->refs);
+	free(p);
+	t->priv = NULL;
+	{
+		assay_error_t err = NULL;
+
+		target_remove_tree(t->dir, &err);
+		assay_error_release(&err);
+	}
+}
+
+const struct target_ops target_cri_ops = {
+    .kind = TARGET_CRI,
+    .probe = cri_t_probe,
+    .prepare = cri_t_prepare,
+    .run = cri_t_run,
+    .version = cri_t_version,
+    .meta = cri_t_meta,
+    .cleanup = cri_t_cleanup,
+};

@@ -1,0 +1,165 @@
+/* Targets: where a workload runs — natively, under an OCI runtime, or through a CRI daemon.
+ *
+ * Every target produces the same record for one run (struct target_result), so the engine (run.c)
+ * treats them alike. Life cycle, driven by the engine:
+ *
+ *   target_new("cri/containerd/runsc", &cfg) → probe (can it run here? else "skipped: reason")
+ *   → prepare (bundles, daemon, image imports: once per suite, not per run)
+ *   → run × N (one workload invocation each, phases timed and reported to the observer)
+ *   → cleanup (always, also after errors and signals; idempotent).
+ *
+ * A target never prints: failures of a run go into target_result.failure, errors that make the
+ * whole target unusable come back through assay_error_t. */
+#ifndef ASSAY_TARGET_H
+#define ASSAY_TARGET_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/error.h"
+#include "run/run.h"
+
+enum target_kind {
+	TARGET_NATIVE,
+	TARGET_OCI,
+	TARGET_CRI,
+};
+
+/* What every target of one suite shares. Strings are borrowed for the target's lifetime. */
+struct target_config {
+	const char *run_dir;   /* private 0700 directory of this invocation (/run/assay/<id>) */
+	const char *run_id;    /* short id used in container/pod names and labels */
+	const char *suite;     /* suite name, for CRI labels */
+	const char *bin_dir;   /* static workload binaries (build/bin) */
+	const char *image_dir; /* OCI layouts (<name>/) and archives (<name>.tar): the run's copy */
+	const char *image_src_dir; /* where they were copied from (build/images), for messages */
+	const char *scratch_dir;   /* on a real disk (not tmpfs): per-run scratch dirs for fileio */
+	const char *endpoint;      /* CRI endpoint given by the user; NULL = embedded daemon */
+	bool tracing;              /* recorded in meta only */
+};
+
+/* One workload invocation. */
+struct target_run_spec {
+	const char *benchmark; /* registry name, e.g. "performance.cpu.time" (labels, ids) */
+	const char *image;     /* workload/image name: build/bin/<image>, build/images/<image> */
+	char *const *argv;     /* arguments after the program name (NULL-terminated) */
+	int run_index;         /* 1-based, warm-ups included */
+	uint64_t timeout_ns;   /* 0 = none */
+	bool scratch;          /* mount a fresh writable scratch dir as the working directory */
+};
+
+/* The record of one run. Owned by the caller; release with target_result_release. */
+struct target_result {
+	int exit_status;  /* exit code, or 128 + signal; -1 if it never ran */
+	bool timed_out;   /* killed after spec.timeout_ns */
+	bool interrupted; /* stopped because SIGINT/SIGTERM arrived (see signals_pending) */
+	char *failure;    /* why the run failed (NULL when it succeeded) */
+	json_t *output;   /* the workload's one-line JSON result, or NULL */
+	json_t *phases;   /* [{"name": "RunPodSandbox", "ns": 67000000}, ...] in order */
+	uint64_t wall_ns; /* sum of the phases */
+	json_t *extra;    /* more keys for the run record (e.g. "container" status), or NULL */
+};
+
+struct target;
+
+struct target_ops {
+	enum target_kind kind;
+	/* 0 = usable; 1 = cannot run here, *reason set (malloc'd); <0 = error. */
+	int (*probe)(struct target *t, char **reason, assay_error_t *err);
+	/* images: NULL-terminated names the suite will run on this target. 1 = skipped as above. */
+	int (*prepare)(struct target *t, char *const *images, char **reason, assay_error_t *err);
+	/* <0 only when the target itself broke (the engine then marks its remaining cells failed);
+	 * a run that failed is 0 with res->failure set. */
+	int (*run)(struct target *t, const struct target_run_spec *spec,
+	           const struct run_observer *obs, struct target_result *res, assay_error_t *err);
+	/* The runtime's / daemon's version line for meta ("not installed" when absent). */
+	char *(*version)(struct target *t);
+	/* What results' meta says about this target after prepare (version, sandbox mode, ...);
+	 * a new object, or NULL. */
+	json_t *(*meta)(struct target *t);
+	void (*cleanup)(struct target *t);
+};
+
+struct target {
+	const struct target_ops *ops;
+	char *name;    /* "native", "oci/runc", "cri/containerd/runsc" */
+	char *runtime; /* "runc", "runsc", "crun"; NULL for native */
+	char *daemon;  /* "containerd" for CRI targets */
+	struct target_config cfg;
+	char *dir; /* this target's own directory under the run dir */
+	void *priv;
+	int seq; /* containers started so far, for unique names */
+};
+
+/* Parses a target name; unknown names are usage errors (exit 2). */
+int target_new(const char *name, const struct target_config *cfg, struct target **out,
+               assay_error_t *err);
+/* Runs cleanup (idempotent) and frees. */
+void target_free(struct target *t);
+/* Checks a target name without building anything (for suite validation). */
+bool target_name_valid(const char *name);
+
+void target_result_release(struct target_result *res);
+
+/* Shared by the targets (target.c). */
+
+/* Calls the observer and appends {"name", "ns"} to res->phases. The end call returns the
+ * observer's phase output (attached to the phase record as "trace" when not NULL). */
+void target_phase_begin(const struct run_observer *obs, const char *phase, uint64_t *t0);
+void target_phase_end(const struct run_observer *obs, const char *phase, uint64_t t0,
+                      struct target_result *res);
+/* Last line of a file that parses as a JSON object (the workload's --json line); NULL if none. */
+json_t *target_parse_output(const char *path, char **why);
+/* Fills res after a workload ran: wait_ret is target_spawn_wait's (0/1/2), status the exit
+ * status, out/errf the files holding its stdout/stderr (errf may be NULL). */
+void target_finish(struct target_result *res, int wait_ret, int status, const char *out,
+                   const char *errf, uint64_t timeout_ns);
+/* A fresh empty scratch directory for run seq (scratch_dir/<target>-<seq>), malloc'd. */
+char *target_scratch_new(struct target *t, assay_error_t *err);
+/* Last non-empty line of a text file (a runtime's error message), malloc'd, or NULL. */
+char *target_last_line(const char *path);
+/* A child process of a run: argv with stdout/stderr to files (NULL = /dev/null), in its own
+ * process group (a terminal's ^C reaches only the collector, which tears down in order). */
+struct target_spawn {
+	char *const *argv;
+	const char *cwd;
+	const char *out, *errf;
+	uint64_t timeout_ns;            /* 0 = no limit */
+	const struct run_observer *obs; /* told the pid as `role` right after the fork */
+	const char *role;
+	void (*on_stop)(void *arg); /* before the child is killed (timeout or stop signal) */
+	void *arg;
+};
+/* Runs and waits; returns early when a stop signal arrives. *status: exit code or 128+signal.
+ * Returns 0 when it exited, 1 timeout, 2 interrupted (the child was killed in both cases),
+ * <0 error. */
+int target_spawn_wait(const struct target_spawn *s, int *status, assay_error_t *err);
+/* Like target_spawn_wait with a 60 s limit, output of stderr's last line into *why on failure.
+ * For short helper commands (tar, runtime delete). Returns the exit status or <0. */
+int target_command(char *const *argv, char **why, assay_error_t *err);
+/* Runs argv (60 s limit, not cut by stop signals) and returns its exit status; its stdout goes
+ * into *out (malloc'd). */
+int target_command_output(char *const *argv, char **out, assay_error_t *err);
+/* First process whose command line (NULs as spaces) contains all of a and b; 0 if none. */
+pid_t target_find_process(const char *a, const char *b);
+/* rmdir of a cgroup path (relative to the hierarchy roots) in every mounted hierarchy; only
+ * empty ones go, errors are ignored (another run may still use a shared parent). */
+int target_cgroup_remove(const char *rel);
+/* Same, retrying for up to timeout_ms while the cgroup's last tasks exit. 0 when all gone. */
+int target_cgroup_remove_wait(const char *rel, unsigned timeout_ms);
+/* rm -rf that does not cross mount points; returns 0 or <0. */
+int target_remove_tree(const char *path, assay_error_t *err);
+/* "runc version 1.1.5" style first line of `BIN --version`, or "not installed". */
+char *target_tool_version(const char *bin);
+/* Whether an executable named bin is in PATH (full path malloc'd into *path if not NULL). */
+bool target_which(const char *bin, char **path);
+/* Extracts the first layer of the OCI layout dir into rootfs (created). */
+int target_extract_image(const char *layout, const char *rootfs, assay_error_t *err);
+
+extern const struct target_ops target_native_ops;
+extern const struct target_ops target_oci_ops;
+extern const struct target_ops target_cri_ops;
+
+#endif
