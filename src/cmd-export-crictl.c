@@ -9,6 +9,7 @@
 
 #include "benchmarks/benchmarks.h"
 #include "commands.h"
+#include "lib/fs.h"
 #include "results/results.h"
 #include "lib/util.h"
 
@@ -70,7 +71,7 @@ static int write_json(const char *dir, const char *file, json_t *v, assay_error_
 	cleanup_free char *text = json_dumps(v, JSON_INDENT(2));
 	cleanup_free char *line = xasprintf("%s\n", text);
 
-	return results_write_atomic(path, line, strlen(line), err);
+	return fs_write_atomic(path, line, strlen(line), err);
 }
 
 /* Pod names must be DNS labels: dots become dashes. */

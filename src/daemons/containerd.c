@@ -22,6 +22,7 @@
 
 #include "adapter/cgroup-view.h"
 #include "daemons/daemon.h"
+#include "lib/fs.h"
 #include "lib/util.h"
 
 extern char **environ;
@@ -33,8 +34,6 @@ extern char **environ;
 #define SHIM_SOCKET_DIR "/run/containerd/s"
 
 enum { H_RUNC, H_RUNSC, H_CRUN, N_HANDLERS };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
 
 struct daemon {
 	char *run_dir;
@@ -466,7 +465,7 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 	if (make_run_dir(d, opts->run_dir, err) < 0) {
 		/* Nothing runs yet: removing what make_run_dir created is all there is to undo. */
 		if (d->run_dir)
-			nftw(d->run_dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+			fs_remove_tree(d->run_dir, NULL);
 		d->stopped = true;
 		daemon_free(d);
 		return -1;
@@ -646,25 +645,6 @@ static bool wait_gone(struct daemon *d, unsigned ms)
 	return containerd_gone(d);
 }
 
-static char *read_small(const char *path, size_t *len)
-{
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf;
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(8192);
-	n = read(fd, buf, 8191);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
-}
-
 /* Whether pid's command line mentions the run directory (shims get it through -address, runsc and
  * runc through --root). */
 static bool mentions(pid_t pid, const char *run_dir)
@@ -673,7 +653,7 @@ static bool mentions(pid_t pid, const char *run_dir)
 	cleanup_free char *cmd = NULL;
 	size_t len = 0, rlen = strlen(run_dir);
 
-	cmd = read_small(path, &len);
+	cmd = fs_read(path, 8191, &len);
 	if (cmd == NULL)
 		return false;
 	for (size_t i = 0; i + rlen <= len; i++) {
@@ -692,7 +672,7 @@ static pid_t ppid_of(pid_t pid)
 	char *p;
 	int ppid;
 
-	st = read_small(path, &len);
+	st = fs_read(path, 8191, &len);
 	if (st == NULL || (p = strrchr(st, ')')) == NULL || sscanf(p + 2, "%*c %d", &ppid) != 1)
 		return -1;
 	return ppid;
@@ -721,7 +701,7 @@ static void remove_shim_socket(pid_t pid, const char *sock_path)
 	const char *ns = NULL, *id = NULL;
 	size_t len = 0;
 
-	cmd = read_small(path, &len);
+	cmd = fs_read(path, 8191, &len);
 	if (cmd == NULL)
 		return;
 	for (char *a = cmd; a < cmd + len; a += strlen(a) + 1) {
@@ -769,8 +749,8 @@ static void collect_cgroups(pid_t pid, struct cgroups *cg)
 	size_t len = 0, slen = 0;
 	char *save = NULL;
 
-	text = read_small(path, &len);
-	self = read_small("/proc/self/cgroup", &slen);
+	text = fs_read(path, 8191, &len);
+	self = fs_read("/proc/self/cgroup", 8191, &slen);
 	if (text == NULL)
 		return;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -1007,15 +987,6 @@ static int unmount_below(const char *dir, assay_error_t *err)
 	return ret;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
-	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 int daemon_stop(struct daemon *d, assay_error_t *err)
 {
 	struct cgroups cg = {0};
@@ -1083,9 +1054,8 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 	if (d->run_dir) {
 		if (unmount_below(d->run_dir, err) < 0)
 			ret = -1;
-		if (nftw(d->run_dir, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0 &&
-		    errno != ENOENT && ret == 0)
-			ret = assay_error_make(err, errno, "remove `%s`", d->run_dir);
+		if (fs_remove_tree(d->run_dir, ret == 0 ? err : NULL) < 0)
+			ret = -1;
 	}
 	if (d->made_shim_dir)
 		rmdir(SHIM_SOCKET_DIR);
@@ -1123,7 +1093,7 @@ int daemon_reclaim(const char *run_dir, assay_error_t *err)
 		if (*end || pid <= 0)
 			continue;
 		path = xasprintf("/proc/%ld/cmdline", pid);
-		cmd = read_small(path, &len);
+		cmd = fs_read(path, 8191, &len);
 		/* containerd's argv: containerd --config RUN_DIR/config.toml */
 		for (size_t i = 0; cmd && i < len; i += strlen(cmd + i) + 1) {
 			if (strcmp(cmd + i, config) == 0) {

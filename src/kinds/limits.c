@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "kinds/kinds.h"
+#include "lib/fs.h"
+#include "tracer/roles.h"
 #include "lib/util.h"
 
 #define POLL_NS 100000000ull
@@ -44,22 +46,6 @@ struct procs {
 	size_t n;
 };
 
-static char *read_small(const char *path, size_t max, size_t *len)
-{
-	cleanup_file FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf = xmalloc(max + 1);
-	n = fread(buf, 1, max, f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 /* utime + stime (ns) and starttime of a process, from /proc/PID/stat. */
 static bool proc_stat(pid_t pid, uint64_t *cpu_ns, unsigned long long *start)
 {
@@ -70,7 +56,7 @@ static bool proc_stat(pid_t pid, uint64_t *cpu_ns, unsigned long long *start)
 	long tck = sysconf(_SC_CLK_TCK);
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	text = read_small(path, 4096, NULL);
+	text = fs_read(path, 4096, NULL);
 	/* fields after the command name (which may hold spaces): state is field 3 */
 	if (text == NULL || (p = strrchr(text, ')')) == NULL)
 		return false;
@@ -81,6 +67,22 @@ static bool proc_stat(pid_t pid, uint64_t *cpu_ns, unsigned long long *start)
 		return false;
 	*cpu_ns = (ut + st) * (1000000000ull / (unsigned long long)(tck > 0 ? tck : 100));
 	return true;
+}
+
+/* Buckets from the roles table's classifier (runsc's argv[0] tells the Sentry from the Gofer);
+ * the rest of the pod is the workload's. */
+static enum proc_role proc_role(const char *cmdline)
+{
+	switch (tracer_role_of_process("", cmdline)) {
+	case ATTR_ROLE_SENTRY:
+		return PR_SENTRY;
+	case ATTR_ROLE_GOFER:
+		return PR_GOFER;
+	case ATTR_ROLE_SHIM:
+		return PR_SHIM;
+	default:
+		return PR_WORKLOAD;
+	}
 }
 
 /* Scans /proc for the pod's processes (in its cgroups, or naming its pod or container id) and
@@ -105,9 +107,9 @@ static void procs_sample(struct procs *ps)
 			continue;
 		pid = (pid_t)atoi(de->d_name);
 		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		cg = read_small(path, 16384, NULL);
+		cg = fs_read(path, 16384, NULL);
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-		cmd = read_small(path, 16384, &len);
+		cmd = fs_read(path, 16384, &len);
 		for (i = 0; cmd && i < len; i++)
 			if (cmd[i] == '\0')
 				cmd[i] = ' ';
@@ -135,11 +137,7 @@ static void procs_sample(struct procs *ps)
 		if (i == ps->n) {
 			ps->v = xrealloc(ps->v, (ps->n + 1) * sizeof(*ps->v));
 			ps->v[i] = (struct proc){.pid = pid, .start = start};
-			/* runsc re-executes itself: argv[0] tells the Sentry from the Gofer */
-			ps->v[i].role = cmd && !strncmp(cmd, "runsc-sandbox", 13) ? PR_SENTRY
-			                : cmd && !strncmp(cmd, "runsc-gofer", 11) ? PR_GOFER
-			                : cmd && strstr(cmd, "containerd-shim")   ? PR_SHIM
-			                                                          : PR_WORKLOAD;
+			ps->v[i].role = proc_role(cmd ? cmd : "");
 			ps->n++;
 		}
 		ps->v[i].in_pod = in_pod;
@@ -180,7 +178,7 @@ static json_t *procs_json(const struct procs *ps, double *sandbox_in, double *sa
 static int read_usage(const char *rel, uint64_t *ns, assay_error_t *err)
 {
 	cleanup_free char *path = xasprintf("/sys/fs/cgroup/cpuacct%s/cpuacct.usage", rel);
-	cleanup_free char *text = read_small(path, 64, NULL);
+	cleanup_free char *text = fs_read(path, 64, NULL);
 
 	if (text == NULL)
 		return assay_error_make(err, errno, "read `%s` (cgroup v1 cpuacct)", path);

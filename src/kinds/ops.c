@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "kinds/kinds.h"
+#include "lib/fs.h"
 #include "lib/util.h"
 
 /* ---- dispatch ------------------------------------------------------------------------------ */
@@ -169,7 +170,7 @@ void kinds_pod_destroy(struct cri_client *c, struct kinds_pod *p, assay_error_t 
 	if (p->cgparent)
 		target_cgroup_remove(p->cgparent);
 	if (p->logdir) {
-		target_remove_tree(p->logdir, &e);
+		fs_remove_tree(p->logdir, &e);
 		assay_error_release(&e);
 	}
 }

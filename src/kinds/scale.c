@@ -19,7 +19,9 @@
 #include <string.h>
 
 #include "kinds/kinds.h"
+#include "lib/fs.h"
 #include "lib/stats.h"
+#include "tracer/roles.h"
 #include "lib/util.h"
 
 struct scale {
@@ -176,22 +178,6 @@ struct footprint {
 	uint64_t rss_kib[N_ROLES], pss_kib[N_ROLES];
 };
 
-static char *read_small(const char *path, size_t max, size_t *len)
-{
-	cleanup_file FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf = xmalloc(max + 1);
-	n = fread(buf, 1, max, f);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-}
-
 /* Whether a process belongs to these pods: in one of their cgroups, or naming one of their pod
  * or container ids on its command line (shims: `-id POD`; runsc: container ids in paths). */
 static bool ours(const struct scale *s, const char *cgroups, const char *cmdline)
@@ -211,24 +197,26 @@ static bool ours(const struct scale *s, const char *cgroups, const char *cmdline
 	return false;
 }
 
-/* runsc re-executes itself: its processes' comm is "exe", argv[0] says which one it is; the
- * Sentry's ptrace stubs (the workload's address spaces) have no command line and count as the
- * workload's (pause). */
+/* Footprint buckets from the roles table's classifier: the Sentry's ptrace stubs (the
+ * workload's address spaces) and anything else of the pods count as the workload's (pause). */
 static enum role classify(const char *comm, const char *cmdline)
 {
-	if (strstr(comm, "containerd-shim") || strstr(cmdline, "containerd-shim"))
+	switch (tracer_role_of_process(comm, cmdline)) {
+	case ATTR_ROLE_SHIM:
 		return ROLE_SHIM;
-	if (!strncmp(cmdline, "runsc-gofer", 11) || strstr(cmdline, " gofer "))
+	case ATTR_ROLE_GOFER:
 		return ROLE_GOFER;
-	if (!strncmp(cmdline, "runsc-sandbox", 13) || strstr(cmdline, " boot "))
+	case ATTR_ROLE_SENTRY:
 		return ROLE_SENTRY;
-	return ROLE_PAUSE;
+	default:
+		return ROLE_PAUSE;
+	}
 }
 
 static void smaps_rollup(pid_t pid, uint64_t *rss, uint64_t *pss)
 {
 	cleanup_free char *path = xasprintf("/proc/%d/smaps_rollup", (int)pid);
-	cleanup_free char *text = read_small(path, 8192, NULL);
+	cleanup_free char *text = fs_read(path, 8192, NULL);
 	const char *r, *p;
 
 	*rss = *pss = 0;
@@ -260,16 +248,16 @@ static void measure(const struct scale *s, struct footprint *fp)
 			continue;
 		pid = (pid_t)atoi(de->d_name);
 		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		cg = read_small(path, 16384, NULL);
+		cg = fs_read(path, 16384, NULL);
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-		cmd = read_small(path, 16384, &len);
+		cmd = fs_read(path, 16384, &len);
 		for (size_t i = 0; cmd && i < len; i++)
 			if (cmd[i] == '\0')
 				cmd[i] = ' ';
 		if (!ours(s, cg, cmd))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-		comm = read_small(path, 64, NULL);
+		comm = fs_read(path, 64, NULL);
 		r = classify(comm ? comm : "", cmd ? cmd : "");
 		smaps_rollup(pid, &rss, &pss);
 		fp->procs[r]++;

@@ -18,6 +18,7 @@
 
 #include "benchmarks/benchmarks.h"
 #include "report/report.h"
+#include "lib/fs.h"
 #include "results/results.h"
 #include "lib/util.h"
 #include "version.h"
@@ -193,48 +194,10 @@ static int membuf_write(struct membuf *m, const char *path, assay_error_t *err)
 
 	fclose(m->f);
 	m->f = NULL;
-	ret = results_write_atomic(path, m->buf, m->len, err);
+	ret = fs_write_atomic(path, m->buf, m->len, err);
 	free(m->buf);
 	m->buf = NULL;
 	return ret;
-}
-
-static int mkdir_p(const char *path, assay_error_t *err)
-{
-	cleanup_free char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return assay_error_make(err, errno, "mkdir `%s`", p);
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return assay_error_make(err, errno, "mkdir `%s`", p);
-	return 0;
-}
-
-/* A path of the source tree: relative to the working directory when run from the top of the
- * tree, else next to the collector binary (build/collector → ../REL). */
-static char *tree_path(const char *from_cwd, const char *rel_to_exe)
-{
-	cleanup_free char *exe = NULL;
-	char *slash;
-
-	if (access(from_cwd, F_OK) == 0)
-		return realpath(from_cwd, NULL);
-	exe = realpath("/proc/self/exe", NULL);
-	if (exe && (slash = strrchr(exe, '/'))) {
-		cleanup_free char *p = NULL;
-
-		*slash = 0;
-		p = xasprintf("%s/%s", exe, rel_to_exe);
-		if (access(p, F_OK) == 0)
-			return realpath(p, NULL);
-	}
-	return xstrdup(from_cwd);
 }
 
 /* Path of `to` relative to directory `from` (both existing), for links of the page. */
@@ -2251,12 +2214,12 @@ int report_write(const char *const *dirs, size_t n, const char *out_dir, char **
 	if (ret == 0) {
 		const char *env = getenv("ASSAY_ANALYSIS_DIR");
 
-		r.adir = env && *env ? xstrdup(env) : tree_path("analysis", "../analysis");
+		r.adir = env && *env ? xstrdup(env) : fs_tree_path("analysis", "../analysis");
 		env = getenv("GNUPLOT");
 		r.gnuplot = xstrdup(env && *env ? env : "gnuplot");
 		figdir = xasprintf("%s/" FIG_DIR, out_dir);
 		datadir = xasprintf("%s/" DATA_DIR, out_dir);
-		ret = mkdir_p(datadir, err);
+		ret = fs_mkdir_p(datadir, 0755, err);
 	}
 	if (ret == 0) {
 		cleanup_free char *palette = xasprintf("%s/palette.gp", r.adir);

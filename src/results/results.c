@@ -11,6 +11,7 @@
 
 #include "benchmarks/benchmarks.h"
 #include "results/results.h"
+#include "lib/fs.h"
 #include "lib/stats.h"
 #include "lib/util.h"
 
@@ -19,72 +20,6 @@ struct results {
 	json_t *root;
 	json_t *cells; /* borrowed from root */
 };
-
-static int mkdir_p(const char *path, assay_error_t *err)
-{
-	cleanup_free char *copy = xstrdup(path);
-
-	for (char *p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-			return assay_error_make(err, errno, "mkdir `%s`", copy);
-		*p = '/';
-	}
-	if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-		return assay_error_make(err, errno, "mkdir `%s`", copy);
-	return 0;
-}
-
-int results_write_atomic(const char *path, const char *contents, size_t len, assay_error_t *err)
-{
-	cleanup_free char *dir = xstrdup(path), *tmp = NULL;
-	cleanup_close int fd = -1, dfd = -1;
-	char *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : path;
-	size_t done = 0;
-
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
-	tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return assay_error_make(err, errno, "create a temporary file in `%s`", dir);
-	while (done < len) {
-		ssize_t n = write(fd, contents + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			unlink(tmp);
-			return assay_error_make(err, e, "write `%s`", tmp);
-		}
-		done += (size_t)n;
-	}
-	/* The data must be on disk before the rename makes it the file: a crash then leaves either
-	 * the old or the new version, never an empty one. */
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		return assay_error_make(err, e, "fsync `%s`", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		return assay_error_make(err, e, "rename `%s` to `%s`", tmp, path);
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0)
-		return assay_error_make(err, errno, "fsync directory `%s`", dir);
-	return 0;
-}
 
 /* ---- Summaries ---------------------------------------------------------------------------- */
 
@@ -171,7 +106,7 @@ __attribute__((format(printf, 2, 3))) static void buf_printf(struct buf *b, cons
 /* Writes the buffer to path atomically and frees it. */
 static int buf_write(struct buf *b, const char *path, assay_error_t *err)
 {
-	int ret = results_write_atomic(path, b->s, b->len, err);
+	int ret = fs_write_atomic(path, b->s, b->len, err);
 
 	free(b->s);
 	return ret;
@@ -398,7 +333,7 @@ static int write_all(struct results *r, assay_error_t *err)
 	if (json == NULL)
 		return assay_error_make(err, ENOMEM, "serialise results");
 	p = xasprintf("%s/%s", r->dir, RESULTS_JSON);
-	if (results_write_atomic(p, json, strlen(json), err) < 0)
+	if (fs_write_atomic(p, json, strlen(json), err) < 0)
 		return -1;
 	free(p);
 	p = xasprintf("%s/%s", r->dir, RESULTS_SUMMARY);
@@ -422,7 +357,7 @@ int results_open(const char *dir, json_t *meta, struct results **out, assay_erro
 		json_decref(m);
 		return assay_error_make(err, EINVAL, "results meta must be a JSON object");
 	}
-	if (mkdir_p(dir, err) < 0) {
+	if (fs_mkdir_p(dir, 0755, err) < 0) {
 		json_decref(m);
 		return -1;
 	}

@@ -79,7 +79,4 @@ int results_write_runs_tsv(json_t *root, const char *path, assay_error_t *err);
  * runs of cpu/sys/user ms and syscalls, and the cell's median coverage (docs/results.md). */
 int results_write_attribution_tsv(json_t *root, const char *path, assay_error_t *err);
 
-/* Writes contents to path atomically (same-dir temp file, fsync, rename, fsync of the dir). */
-int results_write_atomic(const char *path, const char *contents, size_t len, assay_error_t *err);
-
 #endif

@@ -16,6 +16,8 @@
 #include "report/report.h"
 #include "results/results.h"
 #include "run/run.h"
+#include "lib/fs.h"
+#include "lib/json.h"
 #include "suite/suite.h"
 #include "targets/target.h"
 #include "lib/util.h"
@@ -84,14 +86,6 @@ struct engine {
 	bool ticker_on, ticker_stop, line_on;
 	char line[320];
 };
-
-static json_t *json_string_take(char *s)
-{
-	json_t *j = json_string(s);
-
-	free(s);
-	return j;
-}
 
 static char *rfc3339_now(void)
 {
@@ -525,11 +519,11 @@ static void teardown(struct engine *e)
 			e->targets[i] = NULL;
 		}
 	if (e->scratch_dir) {
-		target_remove_tree(e->scratch_dir, &err);
+		fs_remove_tree(e->scratch_dir, &err);
 		assay_error_release(&err);
 	}
 	if (e->run_dir) {
-		target_remove_tree(e->run_dir, &err);
+		fs_remove_tree(e->run_dir, &err);
 		assay_error_release(&err);
 		rmdir(RUN_BASE); /* only when no other run uses it */
 	}
@@ -638,26 +632,6 @@ static int prepare_targets(struct engine *e, assay_error_t *err)
 	return 0;
 }
 
-/* A path of the source tree: relative to the working directory when run from the top of the
- * tree, else next to the collector binary (build/collector → build/REL_TO_EXE). Absolute. */
-static char *tree_path(const char *from_cwd, const char *rel_to_exe)
-{
-	cleanup_free char *exe = realpath("/proc/self/exe", NULL);
-	char *p = realpath(from_cwd, NULL), *slash;
-
-	if (p || exe == NULL)
-		return p ? p : xstrdup(from_cwd);
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	{
-		cleanup_free char *cand = xasprintf("%s/%s", exe, rel_to_exe);
-
-		p = realpath(cand, NULL);
-	}
-	return p ? p : xstrdup(from_cwd);
-}
-
 /* The page of this run (report.c); a figure that cannot be drawn does not fail the run. */
 static void write_report(struct engine *e, const struct run_options *opts)
 {
@@ -690,7 +664,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	int ret = -1, sig;
 
 	if (opts->suite_path == NULL)
-		default_suite = tree_path("suites/default.yaml", "../suites/default.yaml");
+		default_suite = fs_tree_path("suites/default.yaml", "../suites/default.yaml");
 	if (suite_load(opts->suite_path ? opts->suite_path : default_suite, &e.suite, err) < 0)
 		return -1;
 	while (opts->benchmark_globs && opts->benchmark_globs[n_globs])
@@ -710,8 +684,8 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	if (make_dirs(&e, err) < 0)
 		goto out;
 
-	image_dir =
-	    opts->image_dir ? realpath(opts->image_dir, NULL) : tree_path("build/images", "images");
+	image_dir = opts->image_dir ? realpath(opts->image_dir, NULL)
+	                            : fs_tree_path("build/images", "images");
 	{
 		cleanup_free char **images = suite_images(e.suite);
 		size_t n = 0;
@@ -732,7 +706,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 			goto out;
 	}
 	/* absolute: workloads run with the scratch dir as their working directory */
-	bin_dir = opts->bin_dir ? realpath(opts->bin_dir, NULL) : tree_path("build/bin", "bin");
+	bin_dir = opts->bin_dir ? realpath(opts->bin_dir, NULL) : fs_tree_path("build/bin", "bin");
 	{
 		struct target_config cfg = {
 		    .run_dir = e.run_dir,

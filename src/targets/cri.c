@@ -19,6 +19,7 @@
 #include "cri/cri.h"
 #include "daemons/daemon.h"
 #include "targets/target.h"
+#include "lib/fs.h"
 #include "lib/util.h"
 
 #define CRI_NAMESPACE "assay"
@@ -508,7 +509,7 @@ out:
 	if (scratch) {
 		assay_error_t e2 = NULL;
 
-		target_remove_tree(scratch, &e2);
+		fs_remove_tree(scratch, &e2);
 		assay_error_release(&e2);
 	}
 	if (ret < 0)
@@ -559,7 +560,7 @@ static void cri_t_cleanup(struct target *t)
 	{
 		assay_error_t err = NULL;
 
-		target_remove_tree(t->dir, &err);
+		fs_remove_tree(t->dir, &err);
 		assay_error_release(&err);
 	}
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "targets/target.h"
+#include "lib/fs.h"
 #include "lib/util.h"
 
 static int native_probe(struct target *t, char **reason, assay_error_t *err)
@@ -69,7 +70,7 @@ static int native_run(struct target *t, const struct target_run_spec *spec,
 	if (scratch) {
 		assay_error_t e2 = NULL;
 
-		if (target_remove_tree(scratch, &e2) < 0 && ret >= 0) {
+		if (fs_remove_tree(scratch, &e2) < 0 && ret >= 0) {
 			*err = e2;
 			return -1;
 		}

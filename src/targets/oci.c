@@ -14,6 +14,8 @@
 
 #include "adapter/cgroup-view.h"
 #include "targets/target.h"
+#include "lib/fs.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 #define OCI_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -34,14 +36,6 @@ struct oci_priv {
 	size_t n_images;
 	char *current_id; /* container being run, for on_stop */
 };
-
-static json_t *json_string_take_(char *s)
-{
-	json_t *j = json_string(s);
-
-	free(s);
-	return j;
-}
 
 static bool is_runsc(const struct target *t)
 {
@@ -336,13 +330,13 @@ static int oci_exec(struct target *t, const struct target_run_spec *spec,
 	if (scratch) {
 		assay_error_t e2 = NULL;
 
-		target_remove_tree(scratch, &e2);
+		fs_remove_tree(scratch, &e2);
 		assay_error_release(&e2);
 	}
 	{
 		assay_error_t e2 = NULL;
 
-		target_remove_tree(bundle, &e2);
+		fs_remove_tree(bundle, &e2);
 		assay_error_release(&e2);
 	}
 	if (ret < 0)
@@ -430,7 +424,7 @@ static char *oci_version(struct target *t)
 static json_t *oci_meta(struct target *t)
 {
 	return json_pack("{s:s, s:o, s:s, s:s, s:s*}", "runtime", t->runtime, "version",
-	                 json_string_take_(target_tool_version(t->runtime)), "sandbox_mode",
+	                 json_string_take(target_tool_version(t->runtime)), "sandbox_mode",
 	                 is_runsc(t) ? "one sandbox per container (runsc run)"
 	                             : "one container, own pid/ipc/uts/mount namespaces",
 	                 "network",
@@ -472,7 +466,7 @@ static void oci_cleanup(struct target *t)
 		json_decref(p->images[i].cmd);
 		json_decref(p->images[i].env);
 	}
-	target_remove_tree(t->dir, &err);
+	fs_remove_tree(t->dir, &err);
 	assay_error_release(&err);
 	free(p->images);
 	free(p->bin);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "targets/target.h"
+#include "lib/fs.h"
 #include "lib/util.h"
 
 static bool valid_word(const char *s, size_t n)
@@ -174,18 +175,9 @@ static char *slurp(int fd, size_t max)
 	return slurp_len(fd, max, NULL);
 }
 
-static char *read_file(const char *path)
-{
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	return slurp(fd, 64 << 20);
-}
-
 json_t *target_parse_output(const char *path, char **why)
 {
-	cleanup_free char *text = read_file(path);
+	cleanup_free char *text = fs_read(path, 64 << 20, NULL);
 	json_t *found = NULL;
 	char *line, *save = NULL;
 
@@ -215,7 +207,7 @@ json_t *target_parse_output(const char *path, char **why)
 
 char *target_last_line(const char *path)
 {
-	cleanup_free char *text = read_file(path);
+	cleanup_free char *text = fs_read(path, 64 << 20, NULL);
 	char *end, *start;
 
 	if (text == NULL)
@@ -488,26 +480,6 @@ bool target_which(const char *bin, char **path)
 	return false;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(p) < 0 && errno != ENOENT ? -1 : 0;
-	return unlink(p) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-int target_remove_tree(const char *path, assay_error_t *err)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : assay_error_make(err, errno, "stat `%s`", path);
-	if (nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
-		return assay_error_make(err, errno, "remove `%s`", path);
-	return 0;
-}
-
 static json_t *load_blob(const char *layout, const char *digest, assay_error_t *err)
 {
 	cleanup_free char *path = NULL;
@@ -605,7 +577,7 @@ char *target_scratch_new(struct target *t, assay_error_t *err)
 	const char *base = strrchr(t->dir, '/');
 
 	path = xasprintf("%s/%s-%d", t->cfg.scratch_dir, base ? base + 1 : t->dir, t->seq);
-	if (target_remove_tree(path, err) < 0)
+	if (fs_remove_tree(path, err) < 0)
 		return NULL;
 	if (mkdir(path, 0777) < 0) {
 		assay_error_make(err, errno, "mkdir `%s`", path);

@@ -149,8 +149,6 @@ pid_t target_find_process(const char *a, const char *b);
 int target_cgroup_remove(const char *rel);
 /* Same, retrying for up to timeout_ms while the cgroup's last tasks exit. 0 when all gone. */
 int target_cgroup_remove_wait(const char *rel, unsigned timeout_ms);
-/* rm -rf that does not cross mount points; returns 0 or <0. */
-int target_remove_tree(const char *path, assay_error_t *err);
 /* "runc version 1.1.5" style first line of `BIN --version`, or "not installed". */
 char *target_tool_version(const char *bin);
 /* Whether an executable named bin is in PATH (full path malloc'd into *path if not NULL). */

@@ -338,24 +338,14 @@ static int obs_phase_end(void *ctx, const char *phase, json_t *rec)
 	return 0;
 }
 
+/* role: a name of the roles table (roles.c); anything else is `other`. */
 static void obs_process(void *ctx, const char *role, pid_t pid)
 {
-	static const struct {
-		const char *name;
-		unsigned int role;
-	} map[] = {{"workload", ATTR_ROLE_WORKLOAD},
-	           {"oci-runtime", ATTR_ROLE_OCI_RUNTIME},
-	           {"shim", ATTR_ROLE_SHIM},
-	           {"cri-daemon", ATTR_ROLE_CRI_DAEMON},
-	           {"sandbox", ATTR_ROLE_PAUSE}};
 	struct trace_observer *o = ctx;
-	unsigned int r = ATTR_ROLE_OTHER;
+	int r = tracer_role_from_name(role);
 	assay_error_t err = NULL;
 
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(map[i].name, role))
-			r = map[i].role;
-	if (tracer_adopt(o->t, pid, r, &err) < 0)
+	if (tracer_adopt(o->t, pid, r < 0 ? ATTR_ROLE_OTHER : (unsigned int)r, &err) < 0)
 		assay_error_release(&err); /* it may have exited already */
 }
 

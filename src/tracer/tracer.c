@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "attribution.skel.h"
+#include "tracer/roles.h"
 #include "tracer/tracer.h"
 #include "lib/util.h"
 
@@ -32,50 +33,12 @@ struct tracer {
 	struct attr_stats *percpu; /* lookup buffer: ncpus values */
 };
 
-static const char *const role_names[ATTR_NR_ROLES] = {
-    [ATTR_ROLE_OTHER] = "other",   [ATTR_ROLE_WORKLOAD] = "workload",
-    [ATTR_ROLE_SENTRY] = "sentry", [ATTR_ROLE_GOFER] = "gofer",
-    [ATTR_ROLE_STUB] = "stub",     [ATTR_ROLE_OCI_RUNTIME] = "oci-runtime",
-    [ATTR_ROLE_SHIM] = "shim",     [ATTR_ROLE_CRI_DAEMON] = "cri-daemon",
-    [ATTR_ROLE_PAUSE] = "pause",   [ATTR_ROLE_COLLECTOR] = "collector",
-    [ATTR_ROLE_KERNEL] = "kernel",
-};
-
 static const char *const syscall_names[ATTR_NR_SYSCALLS] = {
 #include "syscall-names.h"
 };
 
-/* The container stack's executables, looked up in the usual directories. */
-static const struct {
-	const char *name;
-	unsigned int role;
-} known_exes[] = {
-    {"containerd", ATTR_ROLE_CRI_DAEMON},
-    {"crio", ATTR_ROLE_CRI_DAEMON},
-    {"containerd-shim", ATTR_ROLE_SHIM},
-    {"containerd-shim-runc-v1", ATTR_ROLE_SHIM},
-    {"containerd-shim-runc-v2", ATTR_ROLE_SHIM},
-    {"containerd-shim-runsc-v1", ATTR_ROLE_SHIM},
-    {"conmon", ATTR_ROLE_SHIM},
-    {"runc", ATTR_ROLE_OCI_RUNTIME},
-    {"crun", ATTR_ROLE_OCI_RUNTIME},
-    {"runsc", ATTR_EXE_RUNSC},
-};
 static const char *const exe_dirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
                                        "/usr/bin",        "/sbin",          "/bin"};
-
-const char *tracer_role_name(unsigned int role)
-{
-	return role < ATTR_NR_ROLES ? role_names[role] : "?";
-}
-
-int tracer_role_from_name(const char *name)
-{
-	for (unsigned int i = 0; i < ATTR_NR_ROLES; i++)
-		if (!strcmp(role_names[i], name))
-			return (int)i;
-	return -1;
-}
 
 const char *tracer_syscall_name(unsigned int nr)
 {
@@ -140,35 +103,32 @@ int tracer_add_exe(struct tracer *t, const char *path, unsigned int role, assay_
 	return 0;
 }
 
-/* assay's own helpers that shims and targets exec instead of the runtime (src/adapter/). */
-static int add_helpers(struct tracer *t, assay_error_t *err)
-{
-	static const char *const helpers[] = {"assay-runsc", "assay-crun"};
-
-	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
-		cleanup_free char *p = assay_libexec_path(helpers[i]);
-
-		if (p && tracer_add_exe(t, p, ATTR_ROLE_OCI_RUNTIME, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
+/* Every program of the roles table (roles.c) found in the usual directories or in this build's
+ * libexec/ (assay's helpers), runsc (whose role argv[0] decides), and the collector itself. */
 static int add_known_exes(struct tracer *t, assay_error_t *err)
 {
-	for (size_t i = 0; i < sizeof(known_exes) / sizeof(known_exes[0]); i++) {
-		for (size_t d = 0; d < sizeof(exe_dirs) / sizeof(exe_dirs[0]); d++) {
-			cleanup_free char *p = xasprintf("%s/%s", exe_dirs[d], known_exes[i].name);
+	size_t n;
+	const struct tracer_role *roles = tracer_roles(&n);
 
-			if (access(p, X_OK) < 0)
-				continue;
-			if (tracer_add_exe(t, p, known_exes[i].role, err) < 0)
+	for (size_t i = 0; i <= n; i++) {
+		const char *const runsc[] = {TRACER_RUNSC_EXE, NULL};
+		const char *const *exes = i < n ? roles[i].exes : runsc;
+		unsigned int role = i < n ? roles[i].id : ATTR_EXE_RUNSC;
+
+		for (; *exes; exes++) {
+			cleanup_free char *lib = assay_libexec_path(*exes);
+
+			if (lib && tracer_add_exe(t, lib, role, err) < 0)
 				return -1;
+			for (size_t d = 0; d < sizeof(exe_dirs) / sizeof(exe_dirs[0]); d++) {
+				cleanup_free char *p = xasprintf("%s/%s", exe_dirs[d], *exes);
+
+				if (access(p, X_OK) == 0 && tracer_add_exe(t, p, role, err) < 0)
+					return -1;
+			}
 		}
 	}
-	if (tracer_add_exe(t, "/proc/self/exe", ATTR_ROLE_COLLECTOR, err) < 0)
-		return -1;
-	return add_helpers(t, err);
+	return tracer_add_exe(t, "/proc/self/exe", ATTR_ROLE_COLLECTOR, err);
 }
 
 static int pidfd_open_tid(pid_t tid)
@@ -253,8 +213,8 @@ int tracer_set_process(struct tracer *t, pid_t pid, unsigned int role, bool line
 	return 0;
 }
 
-/* argv[0] of a runsc process: "runsc-sandbox", "runsc-gofer", the CLI's, or "" for the ptrace
- * platform's stubs (forked by the Sentry, they clear nothing but never had a command line). */
+/* argv[0] of a runsc process decides its role; the ptrace platform's stubs (forked by the
+ * Sentry) never had a command line. */
 static unsigned int runsc_role(pid_t pid)
 {
 	cleanup_free char *path = xasprintf("/proc/%d/cmdline", (int)pid);
@@ -268,11 +228,7 @@ static unsigned int runsc_role(pid_t pid)
 	if (n <= 0)
 		return ATTR_ROLE_STUB;
 	arg0[n] = 0;
-	if (!strcmp(arg0, "runsc-sandbox"))
-		return ATTR_ROLE_SENTRY;
-	if (!strcmp(arg0, "runsc-gofer"))
-		return ATTR_ROLE_GOFER;
-	return ATTR_ROLE_OCI_RUNTIME;
+	return tracer_runsc_role(arg0);
 }
 
 /* The exe table's role for a running process: ATTR_NR_ROLES when it has none. */
@@ -383,7 +339,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (e->type == ATTR_EV_EXEC)
 		fprintf(t->events_out,
 		        "exec %d/%d %s -> %s (comm %.16s, file %.64s, argv0 %.32s)\n", (int)e->tgid,
-		        (int)e->pid, e->old_role < ATTR_NR_ROLES ? role_names[e->old_role] : "-",
+		        (int)e->pid,
+		        e->old_role < ATTR_NR_ROLES ? tracer_role_name(e->old_role) : "-",
 		        tracer_role_name(e->role), e->comm, e->file, e->arg0);
 	else if (e->type == ATTR_EV_STUB)
 		fprintf(t->events_out, "stub %d forked by the Sentry\n", (int)e->pid);
@@ -576,7 +533,7 @@ json_t *tracer_roles_json(const struct tracer_stats *d)
 		    &d->slot[r == ATTR_ROLE_KERNEL ? r : ATTR_NR_ROLES + r];
 
 		if (!stats_empty(s))
-			json_object_set_new(roles, role_names[r], stats_json(s));
+			json_object_set_new(roles, tracer_role_name(r), stats_json(s));
 	}
 	return roles;
 }
@@ -587,7 +544,7 @@ json_t *tracer_outside_json(const struct tracer_stats *d)
 
 	for (unsigned int r = 0; r < ATTR_NR_ROLES; r++)
 		if (r != ATTR_ROLE_KERNEL && d->slot[r].cpu_ns)
-			json_object_set_new(o, role_names[r],
+			json_object_set_new(o, tracer_role_name(r),
 			                    json_integer((json_int_t)d->slot[r].cpu_ns));
 	return o;
 }

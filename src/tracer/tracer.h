@@ -15,6 +15,7 @@
 #include <linux/types.h> /* attribution.h uses __u32/__u64 */
 
 #include "attribution.h"
+#include "tracer/roles.h"
 #include "lib/error.h"
 
 struct tracer;
@@ -80,9 +81,6 @@ json_t *tracer_outside_json(const struct tracer_stats *d);
 int tracer_events_fd(struct tracer *t);
 int tracer_poll_events(struct tracer *t, FILE *out);
 
-const char *tracer_role_name(unsigned int role);
-/* -1 when unknown. */
-int tracer_role_from_name(const char *name);
 /* NULL when the number has no name. */
 const char *tracer_syscall_name(unsigned int nr);
 /* Number of a syscall name, -1 when unknown. */

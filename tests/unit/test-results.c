@@ -9,6 +9,7 @@
 #include "lib/error.h"
 #include "results/results.h"
 #include "tap.h"
+#include "lib/fs.h"
 #include "lib/util.h"
 
 static char *slurp(const char *path)
@@ -190,7 +191,7 @@ int main(void)
 	json_decref(meta);
 	json_decref(params);
 
-	is_int(results_write_atomic(json_path, "{\"x\": 1}", 8, &err), 0, "atomic rewrite");
+	is_int(fs_write_atomic(json_path, "{\"x\": 1}", 8, &err), 0, "atomic rewrite");
 	is_int(results_load(json_path, &back, &err), -1, "shape is checked on load");
 	{
 		cleanup_free char *want = xasprintf("%s: not an assay results file (expected an "
@@ -200,11 +201,11 @@ int main(void)
 		is_str(err ? err->msg : NULL, want, "message");
 	}
 	assay_error_release(&err);
-	is_int(results_write_atomic(json_path, "{", 1, &err), 0, "write broken JSON");
+	is_int(fs_write_atomic(json_path, "{", 1, &err), 0, "write broken JSON");
 	is_int(results_load(json_path, &back, &err), -1, "broken JSON is an error");
 	ok(err && strstr(err->msg, "results.json:1:1: ") != NULL, "with line and column");
 	assay_error_release(&err);
-	is_int(results_write_atomic("/nonexistent/dir/x", "a", 1, &err), -1, "unwritable dir");
+	is_int(fs_write_atomic("/nonexistent/dir/x", "a", 1, &err), -1, "unwritable dir");
 	is_str(err ? err->msg : NULL, "create a temporary file in `/nonexistent/dir`",
 	       "names the dir");
 	assay_error_release(&err);

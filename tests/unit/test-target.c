@@ -10,6 +10,7 @@
 
 #include "run/run.h"
 #include "tap.h"
+#include "lib/fs.h"
 #include "targets/target.h"
 #include "lib/util.h"
 
@@ -292,7 +293,7 @@ int main(void)
 		mkdir(sub, 0700);
 		write_file(f, "x");
 	}
-	is_int(target_remove_tree(dir, &err), 0, "remove_tree");
+	is_int(fs_remove_tree(dir, &err), 0, "remove_tree");
 	ok(access(dir, F_OK) < 0, "the tree is gone");
 	return tap_done();
 }

@@ -30,6 +30,43 @@ static void test_names(void)
 	is_int(tracer_syscall_nr("nosuch"), -1, "unknown syscall name: -1");
 }
 
+/* The roles table: one row per role, in drawing order, and the /proc classifier it backs. */
+static void test_roles(void)
+{
+	size_t n, seen = 0;
+	const struct tracer_role *r = tracer_roles(&n);
+	unsigned int colors_dup = 0;
+
+	is_int(n, ATTR_NR_ROLES, "one row per role");
+	for (size_t i = 0; i < n; i++) {
+		seen |= 1u << r[i].id;
+		for (size_t j = 0; j < i; j++)
+			colors_dup += r[i].color == r[j].color;
+	}
+	is_int(seen, (1u << ATTR_NR_ROLES) - 1, "every role id once");
+	is_int(colors_dup, 0, "each role its own colour");
+	is_str(r[0].name, "workload", "the workload is drawn first (at the bottom)");
+	ok(tracer_role_by_name("shim") == tracer_role(ATTR_ROLE_SHIM), "by name and by id agree");
+	is_int(tracer_role_of_process("exe", "runsc-sandbox --root /r boot --bundle /b x"),
+	       ATTR_ROLE_SENTRY, "runsc-sandbox is the Sentry");
+	is_int(tracer_role_of_process("exe", "runsc-gofer --root /r gofer --bundle /b"),
+	       ATTR_ROLE_GOFER, "runsc-gofer is the Gofer");
+	is_int(tracer_role_of_process("runsc", "/usr/bin/runsc --root /r boot --bundle /b x"),
+	       ATTR_ROLE_SENTRY, "the runsc CLI's boot is the Sentry");
+	is_int(tracer_role_of_process("runsc", "/usr/bin/runsc --root /r create x"),
+	       ATTR_ROLE_OCI_RUNTIME, "the runsc CLI otherwise is the OCI runtime");
+	is_int(tracer_role_of_process("containerd-shim",
+	                              "/usr/bin/containerd-shim-runc-v2 -namespace k8s.io -id a"),
+	       ATTR_ROLE_SHIM, "containerd-shim-runc-v2 is a shim");
+	is_int(tracer_role_of_process("containerd-shim", ""), ATTR_ROLE_SHIM,
+	       "a shim without a command line, by comm");
+	is_int(tracer_role_of_process("runc", "/usr/sbin/runc --root /r create x"),
+	       ATTR_ROLE_OCI_RUNTIME, "runc is the OCI runtime");
+	is_int(tracer_role_of_process("pause", "/pause"), ATTR_ROLE_OTHER,
+	       "an unknown program is `other`");
+	is_int(tracer_role_of_process("exe", ""), ATTR_ROLE_OTHER, "a stub (no command line)");
+}
+
 static void test_diff(void)
 {
 	struct tracer_stats *a = stats_new(), *b = stats_new(), *d = stats_new();
@@ -113,6 +150,7 @@ static void test_json(void)
 int main(void)
 {
 	test_names();
+	test_roles();
 	test_diff();
 	test_json();
 	return tap_done();

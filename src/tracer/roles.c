@@ -1,0 +1,115 @@
+/* The roles table (roles.h). */
+#include <string.h>
+
+#include "tracer/roles.h"
+
+/* Okabe-Ito based colours: distinguishable for the common colour-vision deficiencies. */
+static const struct tracer_role roles[] = {
+    {ATTR_ROLE_WORKLOAD, "workload", "the benchmark's own process and threads", 0x0072B2, {NULL}},
+    {ATTR_ROLE_SENTRY, "sentry", "gVisor's user-space kernel (runsc-sandbox)", 0xD55E00, {NULL}},
+    {ATTR_ROLE_GOFER, "gofer", "gVisor's file proxy (runsc-gofer)", 0xE69F00, {NULL}},
+    {ATTR_ROLE_STUB, "stub", "gVisor's ptrace stubs: the workload's address spaces", 0xF0E442,
+     {NULL}},
+    {ATTR_ROLE_OCI_RUNTIME,
+     "oci-runtime",
+     "OCI runtime invocations (runc, crun, the runsc CLI, runc init, assay's helpers)",
+     0x009E73,
+     {"runc", "crun", "assay-runsc", "assay-crun", NULL}},
+    {ATTR_ROLE_SHIM,
+     "shim",
+     "the containerd shim (or conmon) that watches the container",
+     0x56B4E9,
+     {"containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2",
+      "containerd-shim-runsc-v1", "conmon", NULL}},
+    {ATTR_ROLE_CRI_DAEMON, "cri-daemon", "the CRI daemon (containerd, crio)", 0xCC79A7,
+     {"containerd", "crio", NULL}},
+    {ATTR_ROLE_PAUSE, "pause", "the pod's sandbox (pause) container", 0x999933, {NULL}},
+    {ATTR_ROLE_KERNEL, "kernel", "kernel threads (host-wide)", 0x555555, {NULL}},
+    {ATTR_ROLE_COLLECTOR, "collector", "assay's own collector", 0x882255, {NULL}},
+    {ATTR_ROLE_OTHER, "other", "helpers the daemons or the collector exec (ctr, unpigz)",
+     0xBBBBBB, {NULL}},
+};
+
+#define N_ROLES (sizeof(roles) / sizeof(roles[0]))
+_Static_assert(N_ROLES == ATTR_NR_ROLES, "one row per enum attr_role");
+
+const struct tracer_role *tracer_roles(size_t *n)
+{
+	*n = N_ROLES;
+	return roles;
+}
+
+const struct tracer_role *tracer_role(unsigned int id)
+{
+	for (size_t i = 0; i < N_ROLES; i++)
+		if (roles[i].id == id)
+			return &roles[i];
+	return NULL;
+}
+
+const struct tracer_role *tracer_role_by_name(const char *name)
+{
+	for (size_t i = 0; i < N_ROLES; i++)
+		if (!strcmp(roles[i].name, name))
+			return &roles[i];
+	return NULL;
+}
+
+const char *tracer_role_name(unsigned int role)
+{
+	const struct tracer_role *r = tracer_role(role);
+
+	return r ? r->name : "?";
+}
+
+int tracer_role_from_name(const char *name)
+{
+	const struct tracer_role *r = tracer_role_by_name(name);
+
+	return r ? (int)r->id : -1;
+}
+
+unsigned int tracer_runsc_role(const char *arg0)
+{
+	if (!strncmp(arg0, "runsc-sandbox", 13))
+		return ATTR_ROLE_SENTRY;
+	if (!strncmp(arg0, "runsc-gofer", 11))
+		return ATTR_ROLE_GOFER;
+	return ATTR_ROLE_OCI_RUNTIME;
+}
+
+/* The role whose exes hold base name `name` (len bytes), or ATTR_NR_ROLES. */
+static unsigned int role_of_exe(const char *name, size_t len)
+{
+	for (size_t i = 0; i < N_ROLES; i++)
+		for (const char *const *e = roles[i].exes; *e; e++)
+			if (strlen(*e) == len && !strncmp(*e, name, len))
+				return roles[i].id;
+	return ATTR_NR_ROLES;
+}
+
+unsigned int tracer_role_of_process(const char *comm, const char *cmdline)
+{
+	size_t a0 = strcspn(cmdline, " "), blen;
+	const char *base = cmdline;
+	unsigned int r;
+
+	for (const char *p = cmdline; p < cmdline + a0; p++)
+		if (*p == '/')
+			base = p + 1;
+	blen = (size_t)(cmdline + a0 - base);
+	if (!strncmp(cmdline, "runsc-", 6))
+		return tracer_runsc_role(cmdline);
+	if (blen == strlen(TRACER_RUNSC_EXE) && !strncmp(base, TRACER_RUNSC_EXE, blen)) {
+		/* the CLI itself running a sandbox's part: `runsc ... boot`, `runsc ... gofer` */
+		if (strstr(cmdline, " boot "))
+			return ATTR_ROLE_SENTRY;
+		if (strstr(cmdline, " gofer "))
+			return ATTR_ROLE_GOFER;
+		return ATTR_ROLE_OCI_RUNTIME;
+	}
+	r = role_of_exe(base, blen);
+	if (r == ATTR_NR_ROLES)
+		r = role_of_exe(comm, strcspn(comm, "\n"));
+	return r == ATTR_NR_ROLES ? ATTR_ROLE_OTHER : r;
+}
