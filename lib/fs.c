@@ -27,15 +27,12 @@ int fs_mkdir_p(const char *path, mode_t mode, assay_error_t *err)
 	return 0;
 }
 
-char *fs_read(const char *path, size_t max, size_t *len)
+/* Reads fd to EOF or max bytes; -1 (errno set) on a read error. */
+static int read_all(int fd, size_t max, char **out, size_t *len)
 {
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t used = 0, cap = max < 4096 ? max + 1 : 4096;
-	char *buf;
+	char *buf = xmalloc(cap);
 
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t n;
 
@@ -48,20 +45,44 @@ char *fs_read(const char *path, size_t max, size_t *len)
 		n = read(fd, buf + used, cap - 1 - used);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int e = errno;
-
-			free(buf);
-			errno = e;
-			return NULL;
+		if (n <= 0) {
+			buf[used] = '\0';
+			*out = buf;
+			if (len)
+				*len = used;
+			return n < 0 ? -1 : 0;
 		}
-		if (n == 0)
-			break;
 		used += (size_t)n;
 	}
 	buf[used] = '\0';
+	*out = buf;
 	if (len)
 		*len = used;
+	return 0;
+}
+
+char *fs_read_fd(int fd, size_t max, size_t *len)
+{
+	char *buf;
+
+	read_all(fd, max, &buf, len);
+	return buf;
+}
+
+char *fs_read(const char *path, size_t max, size_t *len)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	if (read_all(fd, max, &buf, len) < 0) {
+		int e = errno;
+
+		free(buf);
+		errno = e;
+		return NULL;
+	}
 	return buf;
 }
 

@@ -14,6 +14,10 @@ int fs_mkdir_p(const char *path, mode_t mode, assay_error_t *err);
  * gets the length. NULL with errno set when it cannot be opened or read. */
 char *fs_read(const char *path, size_t max, size_t *len);
 
+/* The same from an open descriptor, from its current offset to EOF (or max bytes). Never NULL:
+ * a read error ends the text where it happened. */
+char *fs_read_fd(int fd, size_t max, size_t *len);
+
 /* rm -rf that does not cross mount points; a missing path is fine. */
 int fs_remove_tree(const char *path, assay_error_t *err);
 

@@ -10,6 +10,7 @@
 #include "benchmarks/benchmarks.h"
 #include "commands.h"
 #include "lib/fs.h"
+#include "lib/layout.h"
 #include "results/results.h"
 #include "lib/util.h"
 
@@ -33,36 +34,6 @@ static void usage(FILE *f)
 	    "      --images DIR      OCI layouts made by `make images` (default: build/images)\n"
 	    "      --runtime HANDLER runtime handler to show in the commands (e.g. runsc)\n"
 	    "  -h, --help            this text\n");
-}
-
-/* The reference `make images` recorded in the layout's index. */
-static int image_ref(const char *images, const char *name, char **ref, assay_error_t *err)
-{
-	cleanup_free char *path = xasprintf("%s/%s/index.json", images, name);
-	json_error_t jerr;
-	json_t *index = json_load_file(path, 0, &jerr), *manifest;
-	const char *r;
-
-	if (index == NULL && access(path, R_OK) < 0)
-		return assay_error_make(
-		    err, errno, "image `%s`: read `%s` (run `make images` first)", name, path);
-	if (index == NULL)
-		return assay_error_make(err, 0, "image `%s`: %s:%d: %s", name, path, jerr.line,
-		                        jerr.text);
-	manifest = json_array_get(json_object_get(index, "manifests"), 0);
-	r = json_string_value(json_object_get(json_object_get(manifest, "annotations"),
-	                                      "org.opencontainers.image.ref.name"));
-	if (r == NULL) {
-		json_decref(index);
-		return assay_error_make(err, 0,
-		                        "`%s`: no org.opencontainers.image.ref.name annotation in "
-		                        "its first manifest",
-		                        path);
-	}
-	/* The OCI spec allows a bare tag there; our builder writes the full reference. */
-	*ref = strchr(r, '/') ? xstrdup(r) : xasprintf("localhost/assay/%s:%s", name, r);
-	json_decref(index);
-	return 0;
 }
 
 static int write_json(const char *dir, const char *file, json_t *v, assay_error_t *err)
@@ -161,7 +132,7 @@ int cmd_export_crictl(int argc, char **argv, assay_error_t *err)
 		assay_error_wrap(err, "export-crictl %s", b->name);
 		goto out;
 	}
-	if (image_ref(images, b->image, &ref, err) < 0)
+	if (layout_ref(images, b->image, &ref, err) < 0)
 		goto out;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		assay_error_make(err, errno, "export-crictl: mkdir `%s`", dir);

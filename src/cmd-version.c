@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/proc.h"
 #include "commands.h"
+#include "lib/layout.h"
 #include "cri/cri.h"
 #include "daemons/daemon.h"
 #include "run/run.h"
@@ -23,21 +25,6 @@ static void usage(FILE *f)
 	       "Prints assay's version, the CRI daemon's name and version (asked over the CRI:\n"
 	       "the embedded containerd is started for a moment, or --endpoint's daemon is asked)\n"
 	       "and each OCI runtime's version (\"not installed\" when absent).\n");
-}
-
-static char *image_ref(const char *image_dir, const char *name)
-{
-	cleanup_free char *path = xasprintf("%s/%s/index.json", image_dir, name);
-	json_t *index = json_load_file(path, 0, NULL);
-	const char *ref = NULL;
-	char *out = NULL;
-
-	json_unpack(index, "{s:[{s:{s:s}}]}", "manifests", "annotations",
-	            "org.opencontainers.image.ref.name", &ref);
-	if (ref)
-		out = xstrdup(ref);
-	json_decref(index);
-	return out;
 }
 
 /* "containerd v1.6.20" or NULL with *err. */
@@ -58,7 +45,11 @@ static char *daemon_version(const char *endpoint, const char *image_dir, assay_e
 		cri_close(c);
 	} else {
 		cleanup_free char *pause_archive = xasprintf("%s/pause.tar", image_dir);
-		cleanup_free char *pause_ref = image_ref(image_dir, "pause");
+		cleanup_free char *pause_ref = NULL;
+		assay_error_t e = NULL;
+
+		if (layout_ref(image_dir, "pause", &pause_ref, &e) < 0)
+			assay_error_release(&e);
 		struct daemon_opts o = {0};
 
 		if (geteuid() != 0) {
@@ -154,7 +145,7 @@ int cmd_version(int argc, char **argv, assay_error_t *err)
 		assay_error_release(&derr);
 	}
 	for (const char *const *r = rts; *r; r++) {
-		cleanup_free char *v = target_tool_version(*r);
+		cleanup_free char *v = proc_tool_version(*r);
 
 		printf("%s: %s\n", *r, v);
 	}

@@ -23,6 +23,7 @@
 #include "adapter/cgroup-view.h"
 #include "daemons/daemon.h"
 #include "lib/fs.h"
+#include "lib/proc.h"
 #include "lib/util.h"
 
 extern char **environ;
@@ -52,24 +53,12 @@ struct daemon {
 	bool made_run_containerd, made_shim_dir, made_k8s_cgroup;
 };
 
+/* The full path of a program in PATH, malloc'd, or NULL. */
 static char *find_in_path(const char *name)
 {
-	const char *path = getenv("PATH");
-	cleanup_free char *copy = xstrdup(path && *path ? path
-	                                                : "/usr/local/sbin:/usr/local/bin:"
-	                                                  "/usr/sbin:/usr/bin:/sbin:/bin");
-	char *save = NULL;
+	char *p = NULL;
 
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
-	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", dir, name);
-
-		if (access(p, X_OK) == 0)
-			return p;
-		free(p);
-	}
-	return NULL;
+	return proc_which(name, &p) ? p : NULL;
 }
 
 /* --- config ---------------------------------------------------------------------------------- */
@@ -202,49 +191,6 @@ static void setup_handlers(struct daemon *d)
 
 /* --- processes ------------------------------------------------------------------------------- */
 
-static int spawn_capture(char *const argv[], char *out, size_t len, assay_error_t *err)
-{
-	posix_spawn_file_actions_t fa;
-	int fds[2], status, ret;
-	size_t used = 0;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return assay_error_make(err, errno, "pipe");
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
-	/* posix_spawn (vfork-like) rather than fork: no gRPC fork handlers run in between. */
-	ret = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (ret != 0) {
-		close(fds[0]);
-		return assay_error_make(err, ret, "run `%s`", argv[0]);
-	}
-	for (;;) {
-		char scratch[4096];
-		char *dst = used + 1 < len ? out + used : scratch;
-		size_t room = used + 1 < len ? len - 1 - used : sizeof(scratch);
-		ssize_t n = read(fds[0], dst, room);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (dst != scratch)
-			used += (size_t)n;
-	}
-	out[used] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return assay_error_make(err, errno, "waitpid `%s`", argv[0]);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* Reaps containerd if it has exited; true when it is gone. */
 static bool containerd_gone(struct daemon *d)
 {
@@ -297,21 +243,19 @@ static char *log_errors(const char *path)
 
 static int start_containerd(struct daemon *d, const char *binary, assay_error_t *err)
 {
-	static const char failed[] = "assay: cannot exec containerd\n";
 	cleanup_free char *config = xasprintf("%s/config.toml", d->run_dir);
 	cleanup_free char *runsc_env = xasprintf("ASSAY_RUNSC=%s", d->runsc ? d->runsc : "runsc");
 	cleanup_free char *crun_env = xasprintf("ASSAY_CRUN=%s", d->crun ? d->crun : "crun");
 	cleanup_free char **envp = NULL;
 	cleanup_close int logfd = -1;
 	char *argv[] = {(char *)binary, "--config", config, NULL};
-	pid_t parent = getpid();
+	/* Own process group (proc_spawn): a Ctrl-C at the terminal reaches the collector, which
+	 * then tears the pods down through this daemon, instead of killing it first. */
+	struct proc_opts o = {.argv = argv, .pdeathsig = true};
 	size_t n = 0;
-	pid_t pid;
 
-	/* Everything the child needs is prepared here: after fork in a process that may already
-	 * run gRPC threads, the child sticks to async-signal-safe calls. The adapter finds runsc
-	 * through ASSAY_RUNSC and assay-crun crun through ASSAY_CRUN, passed down by containerd and
-	 * the shim. */
+	/* The adapter finds runsc through ASSAY_RUNSC and assay-crun crun through ASSAY_CRUN,
+	 * passed down by containerd and the shim. */
 	while (environ[n])
 		n++;
 	envp = xcalloc(n + 3, sizeof(*envp));
@@ -325,28 +269,9 @@ static int start_containerd(struct daemon *d, const char *binary, assay_error_t 
 	logfd = open(d->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0)
 		return assay_error_make(err, errno, "create `%s`", d->log_path);
-	pid = fork();
-	if (pid < 0)
-		return assay_error_make(err, errno, "fork");
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		/* Own process group: a Ctrl-C at the terminal reaches the collector, which then
-		 * tears the pods down through this daemon, instead of killing it first. */
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(1);
-		dup2(null, STDIN_FILENO);
-		dup2(logfd, STDOUT_FILENO);
-		dup2(logfd, STDERR_FILENO);
-		execve(binary, argv, envp);
-		if (write(logfd, failed, sizeof(failed) - 1) < 0)
-			_exit(126);
-		_exit(127);
-	}
-	d->pid = pid;
-	return 0;
+	o.envp = envp;
+	o.out_fd = o.err_fd = logfd;
+	return proc_spawn(&o, &d->pid, err);
 }
 
 static int wait_ready(struct daemon *d, unsigned timeout_ms, assay_error_t *err)
@@ -542,20 +467,14 @@ int daemon_import(struct daemon *d, const char *archive, assay_error_t *err)
 {
 	char *argv[] = {"ctr",    "-a",     d->sock_path,    "-n", "k8s.io",
 	                "images", "import", (char *)archive, NULL};
-	char out[4096];
-	int ret;
+	cleanup_free char *why = NULL;
+	int ret = proc_command(argv, 5 * PROC_HELPER_TIMEOUT_NS, NULL, &why, err);
 
-	ret = spawn_capture(argv, out, sizeof(out), err);
 	if (ret < 0)
 		return assay_error_wrap(err, "import `%s`", archive);
-	if (ret != 0) {
-		size_t n = strlen(out);
-
-		while (n && out[n - 1] == '\n')
-			out[--n] = '\0';
+	if (ret != 0)
 		return assay_error_make(err, 0, "ctr images import `%s` failed (exit %d): %s",
-		                        archive, ret, out);
-	}
+		                        archive, ret, why);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 
 #include "kinds/kinds.h"
 #include "lib/fs.h"
+#include "lib/layout.h"
 #include "tracer/roles.h"
 #include "lib/util.h"
 
@@ -41,7 +42,7 @@ struct proc {
 };
 
 struct procs {
-	const struct kinds_pod *pod;
+	const struct cri_pod *pod;
 	struct proc *v;
 	size_t n;
 };
@@ -189,8 +190,7 @@ static int read_usage(const char *rel, uint64_t *ns, assay_error_t *err)
 /* CPU (ns) charged to the pod's cgroup parent (every container of the pod, also removed ones)
  * and to its sandbox's own cgroup (the pause container: under runsc here a whole gVisor sandbox
  * of its own, outside the container's quota). The container's charge is their difference. */
-static int pod_usage(const struct kinds_pod *p, uint64_t *pod, uint64_t *sandbox,
-                     assay_error_t *err)
+static int pod_usage(const struct cri_pod *p, uint64_t *pod, uint64_t *sandbox, assay_error_t *err)
 {
 	cleanup_free char *sb = xasprintf("%s/%s", p->cgparent, p->pod_id ? p->pod_id : "");
 	assay_error_t e = NULL;
@@ -210,12 +210,12 @@ static int pod_usage(const struct kinds_pod *p, uint64_t *pod, uint64_t *sandbox
 struct limited {
 	struct target *t;
 	struct cri_client *c;
-	struct kinds_pod p;
+	struct cri_pod p;
 	struct procs procs;
 	char **argv;
 	char *ref;
 	struct target_result *res;
-	const struct run_observer *obs;
+	const struct observer *obs;
 	uint64_t deadline;
 	bool daemon_gone;
 	/* the container's own cgroup (the one with the quota), sampled while it runs: it is gone
@@ -283,15 +283,14 @@ static int limited_start(struct limited *l, const struct benchmark *b, json_t *p
 	int ret;
 
 	l->res->exit_status = -1;
-	l->ref = kinds_image_ref(l->t, b->image, err);
-	if (l->ref == NULL)
+	if (layout_ref(l->t->cfg.image_dir, b->image, &l->ref, err) < 0)
 		return -1;
 	if (kinds_connect(l->t, &l->c, err) < 0)
 		return -1;
 	l->argv = cpu_argv(params);
 	l->t->seq++;
-	if (kinds_pod_init(&l->p, l->t, "q", l->t->seq, b->name, spec->run_index, b->image, l->ref,
-	                   l->argv, err) < 0)
+	if (kinds_pod_init(&l->p, l->t, "q", l->t->seq, b, spec->run_index, l->ref, l->argv, err) <
+	    0)
 		return -1;
 	l->p.ctr.resources = *r;
 	l->procs.pod = &l->p;
@@ -315,7 +314,7 @@ static int limited_start(struct limited *l, const struct benchmark *b, json_t *p
 	{
 		cleanup_free char *cg = xasprintf("%s/%s", l->p.cgparent, l->p.ctr_id);
 
-		run_observer_cgroup(l->obs, "container", cg);
+		observer_cgroup(l->obs, "container", cg);
 	}
 	/* the pause container's start-up is charged before this, the workload's after */
 	if (pod_usage(&l->p, usage0, sandbox0, &e) < 0) {
@@ -334,8 +333,17 @@ static int limited_start(struct limited *l, const struct benchmark *b, json_t *p
 	return 0;
 }
 
-/* Waits until the container exited (0), `until` (CLOCK_MONOTONIC, 0: none) passed (1), a stop
- * signal (2) or the run's timeout (3); <0 on a CRI error (run failed). Samples processes. */
+/* How limited_wait ended. */
+enum limited_wait {
+	LIMITED_EXITED,    /* the container exited */
+	LIMITED_UNTIL,     /* `until` passed */
+	LIMITED_STOPPED,   /* a stop signal arrived */
+	LIMITED_TIMED_OUT, /* the run's timeout passed */
+};
+
+/* Waits until the container exited, `until` (CLOCK_MONOTONIC, 0: none) passed, a stop signal or
+ * the run's timeout: an enum limited_wait, or <0 on a CRI error (run failed). Samples
+ * processes. */
 static int limited_wait(struct limited *l, uint64_t until, struct cri_container_status *st)
 {
 	for (;;) {
@@ -350,14 +358,14 @@ static int limited_wait(struct limited *l, uint64_t until, struct cri_container_
 			return -1;
 		}
 		if (st->state == CRI_CONTAINER_EXITED)
-			return 0;
+			return LIMITED_EXITED;
 		now = assay_now_ns(CLOCK_MONOTONIC);
 		if (now >= l->deadline)
-			return 3;
+			return LIMITED_TIMED_OUT;
 		if (until && now >= until)
-			return 1;
+			return LIMITED_UNTIL;
 		if (signals_sleep(until && until - now < POLL_NS ? until - now : POLL_NS))
-			return 2;
+			return LIMITED_STOPPED;
 	}
 }
 
@@ -382,12 +390,12 @@ static int limited_end(struct limited *l, const struct target *t, assay_error_t 
 	uint64_t t0;
 
 	target_phase_begin(l->obs, "destroy", &t0);
-	kinds_pod_destroy(l->c, &l->p, &e);
+	cri_pod_destroy(l->c, &l->p, &e);
 	target_phase_end(l->obs, "destroy", t0, l->res);
 	if (e && kinds_daemon_gone(l->c))
 		l->daemon_gone = true;
 	assay_error_release(&e);
-	kinds_pod_release(&l->p);
+	cri_pod_release(&l->p);
 	if (l->c)
 		cri_close(l->c);
 	benchmarks_argv_free(l->argv);
@@ -402,10 +410,10 @@ static void wait_outcome(struct limited *l, int w)
 {
 	if (l->res->failure)
 		return;
-	if (w == 2) {
+	if (w == LIMITED_STOPPED) {
 		l->res->interrupted = true;
 		l->res->failure = xstrdup("interrupted");
-	} else if (w == 3) {
+	} else if (w == LIMITED_TIMED_OUT) {
 		l->res->timed_out = true;
 		l->res->failure = xstrdup("timed out");
 	}
@@ -414,8 +422,8 @@ static void wait_outcome(struct limited *l, int w)
 /* ---- limits.cpu.time ------------------------------------------------------------------------
  */
 
-int limits_cpu_time_run(struct target *t, const struct benchmark *b, json_t *params,
-                        const struct target_run_spec *spec, const struct run_observer *obs,
+int kinds_cpu_limit_run(struct target *t, const struct benchmark *b, json_t *params,
+                        const struct target_run_spec *spec, const struct observer *obs,
                         struct target_result *res, assay_error_t *err)
 {
 	struct limited l = {.t = t, .res = res, .obs = obs};
@@ -441,7 +449,7 @@ int limits_cpu_time_run(struct target *t, const struct benchmark *b, json_t *par
 		target_phase_end(obs, "run", t0, res);
 		wait_outcome(&l, wr);
 	}
-	if (wr == 0) {
+	if (wr == LIMITED_EXITED) {
 		assay_error_t e = NULL;
 
 		if (pod_usage(&l.p, &usage1, &sb1, &e) < 0)
@@ -511,9 +519,9 @@ static json_t *percent_json(double p)
 	return p == floor(p) ? json_integer((json_int_t)p) : json_real(p);
 }
 
-int limits_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *params,
-                           const struct target_run_spec *spec, const struct run_observer *obs,
-                           struct target_result *res, assay_error_t *err)
+int kinds_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *params,
+                          const struct target_run_spec *spec, const struct observer *obs,
+                          struct target_result *res, assay_error_t *err)
 {
 	struct limited l = {.t = t, .res = res, .obs = obs};
 	struct cri_container_status st = {0};
@@ -561,7 +569,7 @@ int limits_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *
 			    steps, json_pack("{s:o, s:f, s:f}", "percent", percent_json(pct),
 			                     "seconds", (double)(m1 - m0) / 1e9, "share",
 			                     (double)(u1 - u0) / (double)(m1 - m0)));
-		if (wr != 1 || last)
+		if (wr != LIMITED_UNTIL || last)
 			break;
 		{
 			pct += step;
@@ -577,9 +585,9 @@ int limits_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *
 				 */
 				if (!l.daemon_gone &&
 				    limited_wait(&l, assay_now_ns(CLOCK_MONOTONIC) + 1000000000ull,
-				                 &st) == 0) {
+				                 &st) == LIMITED_EXITED) {
 					free(text);
-					wr = 0;
+					wr = LIMITED_EXITED;
 					break;
 				}
 				/* a runtime that cannot change a running container's quota */
@@ -601,7 +609,7 @@ int limits_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *
 	}
 	target_phase_end(obs, "run", t0, res);
 	wait_outcome(&l, wr);
-	if (wr == 0 && res->failure == NULL)
+	if (wr == LIMITED_EXITED && res->failure == NULL)
 		w = limited_result(&l, &st);
 	if (res->failure == NULL && w)
 		res->output = json_pack("{s:f, s:O, s:O}", "total_time_s",

@@ -20,6 +20,7 @@
 
 #include "kinds/kinds.h"
 #include "lib/fs.h"
+#include "lib/layout.h"
 #include "lib/stats.h"
 #include "tracer/roles.h"
 #include "lib/util.h"
@@ -31,7 +32,7 @@ struct scale {
 	char *tag; /* pod names: assay-<run>-<runtime>-<tag><i> */
 	int run_index;
 	size_t n;
-	struct kinds_pod *pods;
+	struct cri_pod *pods;
 	bool *inited;
 	uint64_t *latency_ns; /* per pod; 0 until its start was seen */
 	char **failure;       /* per pod */
@@ -46,14 +47,14 @@ static const char *const pause_args[] = {"--json", NULL};
 /* Starts pod i and waits for its workload's first instruction. */
 static void start_one(struct scale *s, struct cri_client *c, size_t i)
 {
-	struct kinds_pod *p = &s->pods[i];
+	struct cri_pod *p = &s->pods[i];
 	assay_error_t e = NULL;
 	uint64_t rt0, start_ns = 0, now;
 	const char *what = NULL;
 	int w;
 
-	if (kinds_pod_init(p, s->t, s->tag, (int)i + 1, s->b->name, s->run_index, s->b->image,
-	                   s->ref, (char *const *)pause_args, &e) < 0) {
+	if (kinds_pod_init(p, s->t, s->tag, (int)i + 1, s->b, s->run_index, s->ref,
+	                   (char *const *)pause_args, &e) < 0) {
 		what = "set-up";
 		goto fail;
 	}
@@ -73,19 +74,20 @@ static void start_one(struct scale *s, struct cri_client *c, size_t i)
 	}
 	now = assay_now_ns(CLOCK_MONOTONIC);
 	w = kinds_wait_start(c, p, s->deadline > now ? s->deadline - now : 1, &start_ns, NULL);
-	if (w == 0 && start_ns > rt0) {
+	if (w == KINDS_START_SEEN && start_ns > rt0) {
 		s->latency_ns[i] = start_ns - rt0;
 		return;
 	}
-	if (w == 1)
+	if (w == KINDS_START_TIMED_OUT)
 		s->timed_out = true;
-	if (w == 2)
+	if (w == KINDS_START_STOPPED)
 		s->interrupted = true;
-	s->failure[i] = xasprintf("pod %zu: %s", i + 1,
-	                          w == 0   ? "start_ns before RunPodSandbox (clocks differ)"
-	                          : w == 1 ? "no start line before the timeout"
-	                          : w == 2 ? "interrupted"
-	                                   : "the workload exited before printing its start");
+	s->failure[i] =
+	    xasprintf("pod %zu: %s", i + 1,
+	              w == KINDS_START_SEEN        ? "start_ns before RunPodSandbox (clocks differ)"
+	              : w == KINDS_START_TIMED_OUT ? "no start line before the timeout"
+	              : w == KINDS_START_STOPPED   ? "interrupted"
+	                                         : "the workload exited before printing its start");
 	atomic_store(&s->stop, true);
 	return;
 fail:
@@ -106,7 +108,7 @@ static void destroy_one(struct scale *s, struct cri_client *c, size_t i)
 
 	if (!s->inited[i])
 		return;
-	kinds_pod_destroy(c, &s->pods[i], &e);
+	cri_pod_destroy(c, &s->pods[i], &e);
 	if (e && kinds_daemon_gone(c))
 		s->daemon_gone = true;
 	assay_error_release(&e);
@@ -188,7 +190,7 @@ static bool ours(const struct scale *s, const char *cgroups, const char *cmdline
 	if (cgroups && strstr(cgroups, prefix))
 		return true;
 	for (size_t i = 0; cmdline && *cmdline && i < s->n; i++) {
-		const struct kinds_pod *p = &s->pods[i];
+		const struct cri_pod *p = &s->pods[i];
 
 		if ((p->pod_id && strstr(cmdline, p->pod_id)) ||
 		    (p->ctr_id && strstr(cmdline, p->ctr_id)))
@@ -274,7 +276,7 @@ static void measure(const struct scale *s, struct footprint *fp)
 static void scale_free(struct scale *s)
 {
 	for (size_t i = 0; s->pods && i < s->n; i++) {
-		kinds_pod_release(&s->pods[i]);
+		cri_pod_release(&s->pods[i]);
 		free(s->failure[i]);
 	}
 	free(s->pods);
@@ -284,9 +286,9 @@ static void scale_free(struct scale *s)
 	free(s->tag);
 }
 
-int scale_run(struct target *t, const struct benchmark *b, json_t *params,
-              const struct target_run_spec *spec, const struct run_observer *obs,
-              struct target_result *res, assay_error_t *err)
+int kinds_scale_run(struct target *t, const struct benchmark *b, json_t *params,
+                    const struct target_run_spec *spec, const struct observer *obs,
+                    struct target_result *res, assay_error_t *err)
 {
 	struct scale s = {.t = t, .b = b, .run_index = spec->run_index};
 	cleanup_free char *ref = NULL;
@@ -312,11 +314,10 @@ int scale_run(struct target *t, const struct benchmark *b, json_t *params,
 		k = 64;
 	if (k > s.n)
 		k = s.n;
-	ref = kinds_image_ref(t, b->image, err);
-	if (ref == NULL)
+	if (layout_ref(t->cfg.image_dir, b->image, &ref, err) < 0)
 		return -1;
 	s.ref = ref;
-	ep = kinds_endpoint(t);
+	ep = target_cri_endpoint(t);
 	for (size_t j = 0; j < k; j++) {
 		/* warmed up: a channel's first call connects, which must not count */
 		if (cri_connect(ep, &clients[j], err) < 0 ||

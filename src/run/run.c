@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/proc.h"
 #include "benchmarks/benchmarks.h"
 #include "kinds/kinds.h"
 #include "report/report.h"
@@ -22,38 +23,6 @@
 #include "targets/target.h"
 #include "lib/util.h"
 #include "version.h"
-
-int run_observer_run_begin(const struct run_observer *o, const struct run_info *info)
-{
-	return o && o->run_begin ? o->run_begin(o->ctx, info) : 0;
-}
-
-int run_observer_phase_begin(const struct run_observer *o, const char *phase)
-{
-	return o && o->phase_begin ? o->phase_begin(o->ctx, phase) : 0;
-}
-
-int run_observer_phase_end(const struct run_observer *o, const char *phase, json_t *rec)
-{
-	return o && o->phase_end ? o->phase_end(o->ctx, phase, rec) : 0;
-}
-
-void run_observer_process(const struct run_observer *o, const char *role, pid_t pid)
-{
-	if (o && o->process)
-		o->process(o->ctx, role, pid);
-}
-
-void run_observer_cgroup(const struct run_observer *o, const char *role, const char *path)
-{
-	if (o && o->cgroup)
-		o->cgroup(o->ctx, role, path);
-}
-
-int run_observer_run_end(const struct run_observer *o, json_t *run_record)
-{
-	return o && o->run_end ? o->run_end(o->ctx, run_record) : 0;
-}
 
 /* ---- Engine ---------------------------------------------------------------------------------- */
 
@@ -125,7 +94,7 @@ static json_t *make_meta(struct engine *e)
 
 	uname(&u);
 	for (const char *const *r = rts; *r; r++)
-		json_object_set_new(runtimes, *r, json_string_take(target_tool_version(*r)));
+		json_object_set_new(runtimes, *r, json_string_take(proc_tool_version(*r)));
 	for (size_t i = 0; i < e->suite->n_targets; i++)
 		json_array_append_new(targets, json_string(e->suite->targets[i].name));
 	meta = json_pack(
@@ -349,7 +318,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	struct cell_state *c = cell_of(e, st->target, st->bench);
 	struct target_result res = {0};
 	struct target_run_spec spec = {0};
-	struct run_info info = {0};
+	struct observer_run info = {0};
 	char **argv = NULL;
 	json_t *run = NULL, *figs = NULL;
 	cleanup_free char *started = rfc3339_now();
@@ -373,7 +342,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	info.warmup = st->warmup;
 
 	progress(e, st);
-	observer_failed = run_observer_run_begin(e->opts->observer, &info) < 0;
+	observer_failed = observer_run_begin(e->opts->observer, &info) < 0;
 	/* operations, scalability and limits measure more than one workload run (kinds.h) */
 	ret = b->def->kind == BENCHMARK_WORKLOAD
 	          ? t->ops->run(t, &spec, e->opts->observer, &res, err)
@@ -384,7 +353,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 		char *text = assay_error_text(*err);
 		json_t *rec = json_object();
 
-		run_observer_run_end(e->opts->observer, rec);
+		observer_run_end(e->opts->observer, rec);
 		json_decref(rec);
 		assay_error_release(err);
 		e->any_failed = true;
@@ -396,7 +365,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	if (res.interrupted) {
 		json_t *rec = json_object();
 
-		run_observer_run_end(e->opts->observer, rec);
+		observer_run_end(e->opts->observer, rec);
 		json_decref(rec);
 		target_result_release(&res);
 		return 0;
@@ -425,7 +394,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	json_object_set_new(run, "failure", res.failure ? json_string(res.failure) : json_null());
 	if (res.timed_out)
 		json_object_set_new(run, "timed_out", json_true());
-	if (run_observer_run_end(e->opts->observer, run) < 0 || observer_failed)
+	if (observer_run_end(e->opts->observer, run) < 0 || observer_failed)
 		json_object_set_new(run, "observer_error", json_true());
 
 	ret = results_add_run(e->results, c->index, run, err);
@@ -562,11 +531,11 @@ static int snapshot_images(const char *from, const char *to, char *const *images
 
 		if (access(src, R_OK) < 0)
 			continue;
-		ret = target_command(cp, &why, err);
+		ret = proc_command(cp, PROC_HELPER_TIMEOUT_NS, NULL, &why, err);
 		if (ret == 0 && mkdir(dir, 0755) < 0)
 			return assay_error_make(err, errno, "mkdir `%s`", dir);
 		if (ret == 0)
-			ret = target_command(tar, &why, err);
+			ret = proc_command(tar, PROC_HELPER_TIMEOUT_NS, NULL, &why, err);
 		if (ret < 0)
 			return ret;
 		if (ret > 0)

@@ -16,14 +16,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/proc.h"
+#include "lib/cgroup.h"
 #include "cri/cri.h"
 #include "daemons/daemon.h"
 #include "targets/target.h"
 #include "lib/fs.h"
+#include "lib/layout.h"
 #include "lib/util.h"
-
-#define CRI_NAMESPACE "assay"
-#define SCRATCH_IN    "/scratch"
 
 struct cri_shared {
 	int refs;
@@ -45,29 +45,6 @@ struct cri_priv {
 	const char *note; /* the handler's, e.g. how crun had to run here */
 };
 
-static char *image_ref(const char *image_dir, const char *name, assay_error_t *err)
-{
-	cleanup_free char *path = xasprintf("%s/%s/index.json", image_dir, name);
-	json_error_t jerr;
-	json_t *index = json_load_file(path, 0, &jerr);
-	const char *ref = NULL;
-	char *out = NULL;
-
-	if (index == NULL) {
-		assay_error_make(err, 0, "%s: %s (run `make images`)", path, jerr.text);
-		return NULL;
-	}
-	json_unpack(index, "{s:[{s:{s:s}}]}", "manifests", "annotations",
-	            "org.opencontainers.image.ref.name", &ref);
-	if (ref == NULL)
-		assay_error_make(err, 0, "%s: no org.opencontainers.image.ref.name annotation",
-		                 path);
-	else
-		out = xstrdup(ref);
-	json_decref(index);
-	return out;
-}
-
 /* The run's own copy of a libexec helper the shim execs (a rebuild during the suite must not
  * pull it away), malloc'd; NULL when the build has none (the handler then says so). */
 static char *copy_helper(const struct target *t, const char *name)
@@ -79,7 +56,7 @@ static char *copy_helper(const struct target *t, const char *name)
 
 	if (src && access(dst, X_OK) == 0)
 		return dst;
-	if (src == NULL || target_command(cp, NULL, &err) != 0) {
+	if (src == NULL || proc_command(cp, PROC_HELPER_TIMEOUT_NS, NULL, NULL, &err) != 0) {
 		assay_error_release(&err);
 		free(dst);
 		return NULL;
@@ -97,16 +74,18 @@ static int shared_open(struct target *t, assay_error_t *err)
 	} else {
 		cleanup_free char *dir = xasprintf("%s/containerd", t->cfg.run_dir);
 		cleanup_free char *pause_archive = xasprintf("%s/pause.tar", t->cfg.image_dir);
-		cleanup_free char *pause_ref = image_ref(t->cfg.image_dir, "pause", err);
+		cleanup_free char *pause_ref = NULL;
 		cleanup_free char *adapter = copy_helper(t, "assay-runsc");
 		cleanup_free char *wrapper = copy_helper(t, "assay-crun");
 		struct daemon_opts o = {.run_dir = dir,
 		                        .pause_archive = pause_archive,
-		                        .pause_ref = pause_ref,
 		                        .runsc_adapter = adapter,
 		                        .crun_wrapper = wrapper};
 
-		if (pause_ref == NULL || daemon_start(&o, &shared.daemon, err) < 0)
+		if (layout_ref(t->cfg.image_dir, "pause", &pause_ref, err) < 0)
+			goto fail;
+		o.pause_ref = pause_ref;
+		if (daemon_start(&o, &shared.daemon, err) < 0)
 			goto fail;
 		shared.client = daemon_client(shared.daemon);
 	}
@@ -158,7 +137,7 @@ static int cri_t_probe(struct target *t, char **reason, assay_error_t *err)
 		              t->daemon);
 		return 1;
 	}
-	if (t->cfg.endpoint == NULL && !target_which("containerd", NULL)) {
+	if (t->cfg.endpoint == NULL && !proc_which("containerd", NULL)) {
 		*reason = xstrdup("containerd not installed (not in PATH)");
 		return 1;
 	}
@@ -252,9 +231,7 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 			                    images[i]);
 			return 1;
 		}
-		ref = image_ref(t->cfg.image_dir, images[i], err);
-
-		if (ref == NULL)
+		if (layout_ref(t->cfg.image_dir, images[i], &ref, err) < 0)
 			return -1;
 		p->refs[2 * i] = xstrdup(images[i]);
 		p->refs[2 * i + 1] = ref;
@@ -266,30 +243,44 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 	return 0;
 }
 
-/* A failed CRI call: the daemon gone is the target's end (<0); anything else fails this run. */
-static int call_failed(struct target_result *res, const char *what, assay_error_t *err)
+int target_cri_failed(struct cri_client *c, struct target_result *res, const char *what,
+                      assay_error_t *e)
 {
-	char *text;
+	cleanup_free char *text = NULL;
 
-	if (cri_last_code(shared.client) == CRI_CODE_UNAVAILABLE)
+	if (cri_last_code(c) == CRI_CODE_UNAVAILABLE)
 		return -1;
-	text = assay_error_text(*err);
-	assay_error_release(err);
+	text = assay_error_text(*e);
+	assay_error_release(e);
 	if (res->failure == NULL)
 		res->failure = xasprintf("%s: %s", what, text);
-	free(text);
 	return 0;
 }
 
-/* Same for a teardown call's own error e2: when the daemon is gone, e2 becomes *err. */
-static int call_failed_into(struct target_result *res, const char *what, assay_error_t *e2,
-                            assay_error_t *err)
+int target_cri_step(struct cri_client *c, struct cri_pod *p, enum cri_pod_step step,
+                    int64_t stop_timeout, const struct observer *obs, struct target_result *res,
+                    uint64_t *ns, assay_error_t *err)
 {
-	if (call_failed(res, what, e2) == 0)
-		return 0;
-	if (*err == NULL)
-		*err = steal_pointer(e2);
-	return -1;
+	const char *name = cri_pod_step_name(step);
+	uint64_t t0;
+	int ret;
+
+	target_phase_begin(obs, name, &t0);
+	ret = cri_pod_call(c, p, step, stop_timeout, err);
+	if (ns)
+		*ns = assay_now_ns(CLOCK_MONOTONIC) - t0;
+	target_phase_end(obs, name, t0, res);
+	return ret;
+}
+
+char *target_cri_endpoint(const struct target *t)
+{
+	if (t->cfg.endpoint)
+		return xstrdup(t->cfg.endpoint);
+	if (shared.daemon)
+		return xstrdup(daemon_endpoint(shared.daemon));
+	/* before prepare: where the embedded daemon's socket will be (daemon.h) */
+	return xasprintf("unix://%s/containerd/containerd.sock", t->cfg.run_dir);
 }
 
 /* Writes a CRI log's streams to the files target_finish reads. */
@@ -314,9 +305,9 @@ static void split_log(const char *log, const char *out, const char *errf)
 	}
 }
 
-/* Waits for the container to exit: 0 exited, 1 timeout, 2 stop signal, <0 CRI error. Polls at
- * 10 ms while a short run may end, then every 50 ms not to load the daemon (and the CPU the
- * workload measures) during long runs. */
+/* Waits for the container to exit: an enum proc_wait (PROC_EXITED, PROC_TIMED_OUT, PROC_STOPPED),
+ * or <0 on a CRI error. Polls at 10 ms while a short run may end, then every 50 ms not to load the
+ * daemon (and the CPU the workload measures) during long runs. */
 static int wait_exit(const char *id, uint64_t timeout_ns, struct cri_container_status *st,
                      assay_error_t *err)
 {
@@ -329,32 +320,42 @@ static int wait_exit(const char *id, uint64_t timeout_ns, struct cri_container_s
 		if (cri_container_status(shared.client, id, st, err) < 0)
 			return -1;
 		if (st->state == CRI_CONTAINER_EXITED)
-			return 0;
+			return PROC_EXITED;
 		el = assay_now_ns(CLOCK_MONOTONIC) - t0;
 		if (timeout_ns && el >= timeout_ns)
-			return 1;
+			return PROC_TIMED_OUT;
 		if (signals_sleep(el < 500000000ull ? 10000000ull : 50000000ull))
-			return 2;
+			return PROC_STOPPED;
 	}
 }
 
+/* One teardown call of a run: its time is the runtime's cost too, so it is a phase. A failure
+ * counts only when the run had none before (the first cause is the one to report). */
+static int teardown(struct cri_pod *p, enum cri_pod_step step, const struct observer *obs,
+                    struct target_result *res, bool count, int ret, assay_error_t *err)
+{
+	assay_error_t e2 = NULL;
+
+	if (target_cri_step(shared.client, p, step, 0, obs, res, NULL, &e2) < 0 && count &&
+	    ret == 0 && target_cri_failed(shared.client, res, cri_pod_step_name(step), &e2) < 0) {
+		/* the daemon is gone: that is the target's end */
+		*err = steal_pointer(&e2);
+		return -1;
+	}
+	assay_error_release(&e2);
+	return ret;
+}
+
 static int cri_t_run(struct target *t, const struct target_run_spec *spec,
-                     const struct run_observer *obs, struct target_result *res, assay_error_t *err)
+                     const struct observer *obs, struct target_result *res, assay_error_t *err)
 {
 	struct cri_priv *p = t->priv;
 	const char *ref = ref_of(p, spec->image);
-	cleanup_free char *name = NULL;
-	cleanup_free char *logdir = NULL;
-	cleanup_free char *logname = NULL;
 	cleanup_free char *out = NULL;
 	cleanup_free char *errf = NULL;
 	cleanup_free char *scratch = NULL;
-	cleanup_free char *cgparent = NULL;
-	cleanup_free char *run_s = NULL;
-	cleanup_free char *pod_id = NULL;
-	cleanup_free char *ctr_id = NULL;
 	struct cri_container_status st = {0};
-	struct cri_mount mnt = {0};
+	struct cri_pod pod;
 	uint64_t t0;
 	int ret = 0, wret = -1;
 
@@ -362,107 +363,74 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		return assay_error_make(err, 0, "%s: image `%s` was not prepared", t->name,
 		                        spec->image);
 	t->seq++;
-	name = xasprintf("assay-%s-%s-%d", t->cfg.run_id, t->runtime, t->seq);
-	logdir = xasprintf("%s/pod-%d", t->dir, t->seq);
-	logname = xasprintf("%s.log", spec->image);
 	out = xasprintf("%s/%d.out", t->dir, t->seq);
 	errf = xasprintf("%s/%d.err", t->dir, t->seq);
-	cgparent = xasprintf("/assay/%s", name);
-	run_s = xasprintf("%d", spec->run_index);
 	res->exit_status = -1;
-	if (mkdir(logdir, 0700) < 0)
-		return assay_error_make(err, errno, "mkdir `%s`", logdir);
 	if (spec->scratch && (scratch = target_scratch_new(t, err)) == NULL)
 		return -1;
+	{
+		struct cri_pod_opts o = {.dir = t->dir,
+		                         .run_id = t->cfg.run_id,
+		                         .suite = t->cfg.suite,
+		                         .runtime = t->runtime,
+		                         .tag = "",
+		                         .seq = t->seq,
+		                         .benchmark = spec->benchmark,
+		                         .run_index = spec->run_index,
+		                         .image = spec->image,
+		                         .image_ref = ref,
+		                         .args = spec->argv,
+		                         .scratch = scratch,
+		                         .own_cgroup = shared.daemon != NULL};
 
-	const char *labels[] = {"io.assay",
-	                        "1",
-	                        "io.assay.run",
-	                        t->cfg.run_id,
-	                        "io.assay.suite",
-	                        t->cfg.suite ? t->cfg.suite : "",
-	                        "io.assay.benchmark",
-	                        spec->benchmark,
-	                        "io.assay.run-index",
-	                        run_s,
-	                        NULL};
-	struct cri_pod_spec pod = {
-	    .name = name,
-	    .uid = name,
-	    .namespace_ = CRI_NAMESPACE,
-	    .log_directory = logdir,
-	    .labels = labels,
-	    /* a real node's daemon may use the systemd cgroup driver: its default then */
-	    .cgroup_parent = shared.daemon ? cgparent : NULL,
-	    .host_network = true,
-	};
-	struct cri_container_spec ctr = {
-	    .name = spec->image,
-	    .image = ref,
-	    .args = (const char *const *)spec->argv,
-	    .working_dir = scratch ? SCRATCH_IN : NULL,
-	    .log_path = logname,
-	    .labels = labels,
-	    .host_network = true,
-	};
-	if (scratch) {
-		mnt.host_path = scratch;
-		mnt.container_path = SCRATCH_IN;
-		ctr.mounts = &mnt;
-		ctr.n_mounts = 1;
+		if (cri_pod_init(&pod, &o, err) < 0) {
+			cri_pod_release(&pod);
+			goto out;
+		}
 	}
 	if (shared.daemon)
-		run_observer_process(obs, "cri-daemon", daemon_pid(shared.daemon));
+		observer_process(obs, "cri-daemon", daemon_pid(shared.daemon));
 
-	target_phase_begin(obs, "RunPodSandbox", &t0);
-	ret = cri_run_pod(shared.client, &pod, t->runtime, &pod_id, err);
-	target_phase_end(obs, "RunPodSandbox", t0, res);
-	if (ret < 0) {
-		ret = call_failed(res, "RunPodSandbox", err);
-		goto out;
+	if (target_cri_step(shared.client, &pod, CRI_POD_RUN, 0, obs, res, NULL, err) < 0) {
+		ret = target_cri_failed(shared.client, res, "RunPodSandbox", err);
+		goto guard;
 	}
 	/* the runc v2 shim serving this pod, for the tracer's coverage (it daemonizes: not our
 	 * descendant). Only looked for when someone listens. */
 	if (obs && obs->process) {
-		pid_t shim = target_find_process("containerd-shim", pod_id);
+		pid_t shim = proc_find("containerd-shim", pod.pod_id);
 
 		if (shim > 0)
-			run_observer_process(obs, "shim", shim);
+			observer_process(obs, "shim", shim);
 	}
 	/* from here on, the guard below removes the pod whatever happens */
-	target_phase_begin(obs, "CreateContainer", &t0);
-	ret = cri_create_container(shared.client, pod_id, &ctr, &pod, &ctr_id, err);
-	target_phase_end(obs, "CreateContainer", t0, res);
-	if (ret < 0) {
-		ret = call_failed(res, "CreateContainer", err);
+	if (target_cri_step(shared.client, &pod, CRI_POD_CREATE, 0, obs, res, NULL, err) < 0) {
+		ret = target_cri_failed(shared.client, res, "CreateContainer", err);
 		goto guard;
 	}
-	if (shared.daemon) {
-		cleanup_free char *cg = xasprintf("%s/%s", cgparent, ctr_id);
+	if (pod.cgparent) {
+		cleanup_free char *cg = xasprintf("%s/%s", pod.cgparent, pod.ctr_id);
 
-		run_observer_cgroup(obs, "container", cg);
+		observer_cgroup(obs, "container", cg);
 	}
 	if (signals_pending()) {
-		wret = 2;
+		wret = PROC_STOPPED;
 		goto stop;
 	}
-	target_phase_begin(obs, "StartContainer", &t0);
-	ret = cri_start_container(shared.client, ctr_id, err);
-	target_phase_end(obs, "StartContainer", t0, res);
-	if (ret < 0) {
-		ret = call_failed(res, "StartContainer", err);
+	if (target_cri_step(shared.client, &pod, CRI_POD_START, 0, obs, res, NULL, err) < 0) {
+		ret = target_cri_failed(shared.client, res, "StartContainer", err);
 		goto stop;
 	}
 	target_phase_begin(obs, "run", &t0);
-	wret = wait_exit(ctr_id, spec->timeout_ns, &st, err);
+	wret = wait_exit(pod.ctr_id, spec->timeout_ns, &st, err);
 	target_phase_end(obs, "run", t0, res);
 	if (wret < 0) {
-		ret = call_failed(res, "ContainerStatus", err);
+		ret = target_cri_failed(shared.client, res, "ContainerStatus", err);
 		goto stop;
 	}
-	if (wret == 0) {
+	if (wret == PROC_EXITED) {
 		res->extra =
-		    json_pack("{s:{s:s, s:i, s:s?, s:I, s:I, s:I}}", "container", "id", ctr_id,
+		    json_pack("{s:{s:s, s:i, s:s?, s:I, s:I, s:I}}", "container", "id", pod.ctr_id,
 		              "exit_code", st.exit_code, "reason", st.reason, "created_at",
 		              (json_int_t)st.created_at, "started_at", (json_int_t)st.started_at,
 		              "finished_at", (json_int_t)st.finished_at);
@@ -470,40 +438,21 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 			split_log(st.log_path, out, errf);
 	}
 stop:
-	if (ctr_id) {
+	ret = teardown(&pod, CRI_POD_STOP, obs, res, wret == PROC_EXITED, ret, err);
+	ret = teardown(&pod, CRI_POD_REMOVE, obs, res, wret == PROC_EXITED, ret, err);
+guard:
+	if (pod.pod_id) {
+		ret = teardown(&pod, CRI_POD_STOP_POD, obs, res, true, ret, err);
+		ret = teardown(&pod, CRI_POD_REMOVE_POD, obs, res, true, ret, err);
+	}
+	{
+		/* whatever a failed step left (the daemon errors then are the run's cause's) */
 		assay_error_t e2 = NULL;
 
-		/* teardown calls: their time is the runtime's cost too, so they are phases */
-		target_phase_begin(obs, "StopContainer", &t0);
-		if (cri_stop_container(shared.client, ctr_id, 0, &e2) < 0 && ret == 0 && wret == 0)
-			ret = call_failed_into(res, "StopContainer", &e2, err);
-		target_phase_end(obs, "StopContainer", t0, res);
+		cri_pod_destroy(shared.client, &pod, &e2);
 		assay_error_release(&e2);
-		target_phase_begin(obs, "RemoveContainer", &t0);
-		if (cri_remove_container(shared.client, ctr_id, &e2) < 0 && ret == 0 && wret == 0)
-			ret = call_failed_into(res, "RemoveContainer", &e2, err);
-		target_phase_end(obs, "RemoveContainer", t0, res);
-		assay_error_release(&e2);
+		cri_pod_release(&pod);
 	}
-guard : {
-	assay_error_t e2 = NULL;
-	int r;
-
-	target_phase_begin(obs, "StopPodSandbox", &t0);
-	r = cri_stop_pod(shared.client, pod_id, &e2);
-	target_phase_end(obs, "StopPodSandbox", t0, res);
-	if (r < 0 && ret == 0)
-		ret = call_failed_into(res, "StopPodSandbox", &e2, err);
-	assay_error_release(&e2);
-	target_phase_begin(obs, "RemovePodSandbox", &t0);
-	r = cri_remove_pod(shared.client, pod_id, &e2);
-	target_phase_end(obs, "RemovePodSandbox", t0, res);
-	if (r < 0 && ret == 0)
-		ret = call_failed_into(res, "RemovePodSandbox", &e2, err);
-	assay_error_release(&e2);
-}
-	if (shared.daemon)
-		target_cgroup_remove(cgparent);
 out:
 	cri_container_status_release(&st);
 	if (scratch) {
@@ -512,14 +461,14 @@ out:
 		fs_remove_tree(scratch, &e2);
 		assay_error_release(&e2);
 	}
-	if (ret < 0)
-		return ret;
+	if (ret < 0 || *err)
+		return -1;
 	if (res->failure) {
-		res->exit_status = wret == 0 ? st.exit_code : -1;
+		res->exit_status = wret == PROC_EXITED ? st.exit_code : -1;
 		return 0;
 	}
-	target_finish(res, wret < 0 ? 0 : wret, wret == 0 ? st.exit_code : -1, out, errf,
-	              spec->timeout_ns);
+	target_finish(res, wret < 0 ? PROC_EXITED : wret, wret == PROC_EXITED ? st.exit_code : -1,
+	              out, errf, spec->timeout_ns);
 	return 0;
 }
 
@@ -551,7 +500,7 @@ static void cri_t_cleanup(struct target *t)
 		return;
 	if (p->opened)
 		shared_close();
-	target_cgroup_remove("/assay");
+	cgroup_remove("/assay");
 	for (size_t i = 0; i < 2 * p->n_refs; i++)
 		free(p->refs[i]);
 	free(p->refs);

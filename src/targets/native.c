@@ -33,7 +33,7 @@ static int native_prepare(struct target *t, char *const *images, char **reason, 
 }
 
 static int native_run(struct target *t, const struct target_run_spec *spec,
-                      const struct run_observer *obs, struct target_result *res, assay_error_t *err)
+                      const struct observer *obs, struct target_result *res, assay_error_t *err)
 {
 	cleanup_free char *bin = xasprintf("%s/%s", t->cfg.bin_dir, spec->image);
 	cleanup_free char *out = NULL;

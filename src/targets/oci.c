@@ -12,10 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/proc.h"
+#include "lib/cgroup.h"
 #include "adapter/cgroup-view.h"
 #include "targets/target.h"
 #include "lib/fs.h"
 #include "lib/json.h"
+#include "lib/layout.h"
 #include "lib/util.h"
 
 #define OCI_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -62,7 +65,7 @@ static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 	char *bin = NULL;
 
 	(void)err;
-	if (!target_which(t->runtime, &bin)) {
+	if (!proc_which(t->runtime, &bin)) {
 		*reason = xasprintf("OCI runtime `%s` not installed (not in PATH)", t->runtime);
 		return 1;
 	}
@@ -90,39 +93,16 @@ static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 /* The image config's Entrypoint+Cmd and Env: what the image says to run. */
 static int read_image_config(const char *layout, struct oci_image *img, assay_error_t *err)
 {
-	cleanup_free char *index_path = xasprintf("%s/index.json", layout);
-	cleanup_free char *mpath = NULL;
-	cleanup_free char *cpath = NULL;
-	json_t *index = NULL, *manifest = NULL, *config = NULL, *cfg, *ep, *cmd;
-	const char *md = NULL, *cd = NULL;
-	json_error_t jerr;
-	int ret = -1;
+	cleanup_json json_t *manifest = NULL;
+	cleanup_json json_t *config = NULL;
+	const char *cd = NULL;
+	json_t *cfg, *ep, *cmd;
 
-	index = json_load_file(index_path, 0, &jerr);
-	if (index == NULL)
-		return assay_error_make(err, 0, "%s: %s", index_path, jerr.text);
-	json_unpack(index, "{s:[{s:s}]}", "manifests", "digest", &md);
-	if (md == NULL || strncmp(md, "sha256:", 7) || strchr(md, '/')) {
-		assay_error_make(err, 0, "%s: no manifest digest", index_path);
-		goto out;
-	}
-	mpath = xasprintf("%s/blobs/sha256/%s", layout, md + 7);
-	manifest = json_load_file(mpath, 0, &jerr);
-	if (manifest == NULL) {
-		assay_error_make(err, 0, "%s: %s", mpath, jerr.text);
-		goto out;
-	}
+	if (layout_manifest(layout, &manifest, err) < 0)
+		return -1;
 	json_unpack(manifest, "{s:{s:s}}", "config", "digest", &cd);
-	if (cd == NULL || strncmp(cd, "sha256:", 7) || strchr(cd, '/')) {
-		assay_error_make(err, 0, "%s: no config digest", mpath);
-		goto out;
-	}
-	cpath = xasprintf("%s/blobs/sha256/%s", layout, cd + 7);
-	config = json_load_file(cpath, 0, &jerr);
-	if (config == NULL) {
-		assay_error_make(err, 0, "%s: %s", cpath, jerr.text);
-		goto out;
-	}
+	if (layout_blob_json(layout, cd, &config, err) < 0)
+		return -1;
 	cfg = json_object_get(config, "config");
 	ep = json_object_get(cfg, "Entrypoint");
 	cmd = json_object_get(cfg, "Cmd");
@@ -140,12 +120,7 @@ static int read_image_config(const char *layout, struct oci_image *img, assay_er
 	}
 	if (json_is_array(json_object_get(cfg, "Env")))
 		img->env = json_incref(json_object_get(cfg, "Env"));
-	ret = 0;
-out:
-	json_decref(index);
-	json_decref(manifest);
-	json_decref(config);
-	return ret;
+	return 0;
 }
 
 static json_t *mount(const char *dst, const char *type, const char *src, const char *opts)
@@ -245,7 +220,7 @@ static void delete_container(struct target *t, const char *id)
 	argv[n++] = "-f";
 	argv[n++] = (char *)id;
 	argv[n] = NULL;
-	target_command(argv, NULL, &err);
+	proc_command(argv, PROC_HELPER_TIMEOUT_NS, NULL, NULL, &err);
 	assay_error_release(&err);
 }
 
@@ -260,7 +235,7 @@ static void on_stop(void *arg)
 
 /* One container: the shared part of a trial and a measured run. */
 static int oci_exec(struct target *t, const struct target_run_spec *spec,
-                    const struct run_observer *obs, struct target_result *res, assay_error_t *err)
+                    const struct observer *obs, struct target_result *res, assay_error_t *err)
 {
 	struct oci_priv *p = t->priv;
 	const struct oci_image *img = find_image(p, spec->image);
@@ -315,7 +290,7 @@ static int oci_exec(struct target *t, const struct target_run_spec *spec,
 	sp.on_stop = on_stop;
 	sp.arg = t;
 	p->current_id = id;
-	run_observer_cgroup(obs, "container", cgpath);
+	observer_cgroup(obs, "container", cgpath);
 	res->exit_status = -1;
 	target_phase_begin(obs, "run", &t0);
 	ret = target_spawn_wait(&sp, &status, err);
@@ -326,7 +301,7 @@ static int oci_exec(struct target *t, const struct target_run_spec *spec,
 	if (ret != 0 || status != 0)
 		delete_container(t, id);
 	/* runsc leaves some v1 hierarchies' cgroups behind when its sandbox was killed */
-	target_cgroup_remove_wait(cgpath, 2000);
+	cgroup_remove_wait(cgpath, 2000);
 	if (scratch) {
 		assay_error_t e2 = NULL;
 
@@ -410,21 +385,21 @@ static int oci_prepare(struct target *t, char *const *images, char **reason, ass
 	return 0;
 }
 
-static int oci_run(struct target *t, const struct target_run_spec *spec,
-                   const struct run_observer *obs, struct target_result *res, assay_error_t *err)
+static int oci_run(struct target *t, const struct target_run_spec *spec, const struct observer *obs,
+                   struct target_result *res, assay_error_t *err)
 {
 	return oci_exec(t, spec, obs, res, err);
 }
 
 static char *oci_version(struct target *t)
 {
-	return target_tool_version(t->runtime);
+	return proc_tool_version(t->runtime);
 }
 
 static json_t *oci_meta(struct target *t)
 {
 	return json_pack("{s:s, s:o, s:s, s:s, s:s*}", "runtime", t->runtime, "version",
-	                 json_string_take(target_tool_version(t->runtime)), "sandbox_mode",
+	                 json_string_take(proc_tool_version(t->runtime)), "sandbox_mode",
 	                 is_runsc(t) ? "one sandbox per container (runsc run)"
 	                             : "one container, own pid/ipc/uts/mount namespaces",
 	                 "network",
@@ -449,7 +424,8 @@ static void oci_cleanup(struct target *t)
 		argv[n++] = "list";
 		argv[n++] = "-q";
 		argv[n] = NULL;
-		if (target_command_output(argv, &listing, &err) == 0 && listing) {
+		if (proc_command(argv, PROC_HELPER_TIMEOUT_NS, &listing, NULL, &err) == 0 &&
+		    listing) {
 			char *save = NULL;
 
 			for (char *l = strtok_r(listing, "\n", &save); l;
@@ -458,7 +434,7 @@ static void oci_cleanup(struct target *t)
 		}
 		assay_error_release(&err);
 	}
-	target_cgroup_remove("/assay");
+	cgroup_remove("/assay");
 	for (size_t i = 0; i < p->n_images; i++) {
 		free(p->images[i].name);
 		free(p->images[i].rootfs);

@@ -19,7 +19,10 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
-#include "run/run.h"
+#include "cri/pod.h"
+#include "lib/proc.h"
+#include "lib/signals.h"
+#include "observer/observer.h"
 
 enum target_kind {
 	TARGET_NATIVE,
@@ -72,8 +75,8 @@ struct target_ops {
 	int (*prepare)(struct target *t, char *const *images, char **reason, assay_error_t *err);
 	/* <0 only when the target itself broke (the engine then marks its remaining cells failed);
 	 * a run that failed is 0 with res->failure set. */
-	int (*run)(struct target *t, const struct target_run_spec *spec,
-	           const struct run_observer *obs, struct target_result *res, assay_error_t *err);
+	int (*run)(struct target *t, const struct target_run_spec *spec, const struct observer *obs,
+	           struct target_result *res, assay_error_t *err);
 	/* The runtime's / daemon's version line for meta ("not installed" when absent). */
 	char *(*version)(struct target *t);
 	/* What results' meta says about this target after prepare (version, sandbox mode, ...);
@@ -107,12 +110,15 @@ void target_result_release(struct target_result *res);
 
 /* Calls the observer and appends {"name", "ns"} to res->phases. The end call returns the
  * observer's phase output (attached to the phase record as "trace" when not NULL). */
-void target_phase_begin(const struct run_observer *obs, const char *phase, uint64_t *t0);
-void target_phase_end(const struct run_observer *obs, const char *phase, uint64_t t0,
+void target_phase_begin(const struct observer *obs, const char *phase, uint64_t *t0);
+void target_phase_end(const struct observer *obs, const char *phase, uint64_t t0,
                       struct target_result *res);
+/* The last line of text that parses as a JSON object (the workload's --json line), or NULL;
+ * text is cut into lines in place. */
+json_t *target_json_line(char *text);
 /* Last line of a file that parses as a JSON object (the workload's --json line); NULL if none. */
 json_t *target_parse_output(const char *path, char **why);
-/* Fills res after a workload ran: wait_ret is target_spawn_wait's (0/1/2), status the exit
+/* Fills res after a workload ran: wait_ret is target_spawn_wait's (enum proc_wait), status the exit
  * status, out/errf the files holding its stdout/stderr (errf may be NULL). */
 void target_finish(struct target_result *res, int wait_ret, int status, const char *out,
                    const char *errf, uint64_t timeout_ns);
@@ -126,35 +132,32 @@ struct target_spawn {
 	char *const *argv;
 	const char *cwd;
 	const char *out, *errf;
-	uint64_t timeout_ns;            /* 0 = no limit */
-	const struct run_observer *obs; /* told the pid as `role` right after the fork */
+	uint64_t timeout_ns;        /* 0 = no limit */
+	const struct observer *obs; /* told the pid as `role` right after the fork */
 	const char *role;
 	void (*on_stop)(void *arg); /* before the child is killed (timeout or stop signal) */
 	void *arg;
 };
 /* Runs and waits; returns early when a stop signal arrives. *status: exit code or 128+signal.
- * Returns 0 when it exited, 1 timeout, 2 interrupted (the child was killed in both cases),
- * <0 error. */
+ * Returns an enum proc_wait (lib/proc.h): PROC_EXITED, or PROC_TIMED_OUT / PROC_STOPPED after
+ * the child was killed; <0 on errors. */
 int target_spawn_wait(const struct target_spawn *s, int *status, assay_error_t *err);
-/* Like target_spawn_wait with a 60 s limit, output of stderr's last line into *why on failure.
- * For short helper commands (tar, runtime delete). Returns the exit status or <0. */
-int target_command(char *const *argv, char **why, assay_error_t *err);
-/* Runs argv (60 s limit, not cut by stop signals) and returns its exit status; its stdout goes
- * into *out (malloc'd). */
-int target_command_output(char *const *argv, char **out, assay_error_t *err);
-/* First process whose command line (NULs as spaces) contains all of a and b; 0 if none. */
-pid_t target_find_process(const char *a, const char *b);
-/* rmdir of a cgroup path (relative to the hierarchy roots) in every mounted hierarchy; only
- * empty ones go, errors are ignored (another run may still use a shared parent). */
-int target_cgroup_remove(const char *rel);
-/* Same, retrying for up to timeout_ms while the cgroup's last tasks exit. 0 when all gone. */
-int target_cgroup_remove_wait(const char *rel, unsigned timeout_ms);
-/* "runc version 1.1.5" style first line of `BIN --version`, or "not installed". */
-char *target_tool_version(const char *bin);
-/* Whether an executable named bin is in PATH (full path malloc'd into *path if not NULL). */
-bool target_which(const char *bin, char **path);
 /* Extracts the first layer of the OCI layout dir into rootfs (created). */
 int target_extract_image(const char *layout, const char *rootfs, assay_error_t *err);
+
+/* CRI helpers of targets/cri.c, shared with the CRI kinds (src/kinds/). */
+
+/* One call of pod p's life, timed as the phase of its name (cri_pod_step_name): the observer
+ * is told, the phase recorded in res, its wall time in *ns (may be NULL). */
+int target_cri_step(struct cri_client *c, struct cri_pod *p, enum cri_pod_step step,
+                    int64_t stop_timeout, const struct observer *obs, struct target_result *res,
+                    uint64_t *ns, assay_error_t *err);
+/* A failed CRI call of a run: <0 when the daemon is gone (the target's end; *e stays), else 0
+ * with res->failure "what: error" (a first one is kept) and *e consumed. */
+int target_cri_failed(struct cri_client *c, struct target_result *res, const char *what,
+                      assay_error_t *e);
+/* The CRI endpoint of a cri/… target's daemon: the user's, or the embedded one's. malloc'd. */
+char *target_cri_endpoint(const struct target *t);
 
 extern const struct target_ops target_native_ops;
 extern const struct target_ops target_oci_ops;

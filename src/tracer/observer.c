@@ -1,5 +1,6 @@
-/* The tracer as the run engine's observer (src/run.h): a snapshot of the kernel's aggregates at
- * every phase boundary, and `attribution` {roles, phases, coverage, …} in every run record.
+/* The tracer as the run engine's observer (src/observer/observer.h): a snapshot of the kernel's
+ * aggregates at every phase boundary, and `attribution` {roles, phases, coverage, …} in every run
+ * record.
  *
  * Lineage: the collector marks itself, so everything it starts (embedded containerd, shims,
  * runtimes, containers) is the run's and other users' containers on the host are not. Processes
@@ -23,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "run/run.h"
+#include "observer/observer.h"
 #include "tracer/tracer.h"
 #include "lib/util.h"
 
@@ -37,7 +38,7 @@ struct cg_watch {
 };
 
 struct trace_observer {
-	struct run_observer ops;
+	struct observer ops;
 	struct tracer *t;
 	struct tracer_stats *run0, *ph0, *now;
 	json_t *phases;
@@ -231,7 +232,7 @@ static void own_cgroup_leave(struct trace_observer *o)
 /* Executables the engine uses that the tracer's table cannot know in advance: native targets
  * exec <collector's dir>/bin/<image>; the embedded containerd runs copies of the runsc adapter
  * and the crun wrapper from its run directory (/run/assay/<id>/assay-{runsc,crun}). */
-static void add_run_exes(struct trace_observer *o, const struct run_info *info)
+static void add_run_exes(struct trace_observer *o, const struct observer_run *info)
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -267,7 +268,7 @@ static void note_stop(int sig)
 		noted_stop = sig;
 }
 
-static int obs_run_begin(void *ctx, const struct run_info *info)
+static int obs_run_begin(void *ctx, const struct observer_run *info)
 {
 	struct trace_observer *o = ctx;
 	assay_error_t err = NULL;
@@ -444,7 +445,7 @@ static int obs_run_end(void *ctx, json_t *rec)
 	return 0;
 }
 
-int trace_observer_new(struct run_observer **out, assay_error_t *err)
+int trace_observer_new(struct observer **out, assay_error_t *err)
 {
 	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
 	struct tracer_options topts = {.calibrate = true};
@@ -494,7 +495,7 @@ int trace_observer_new(struct run_observer **out, assay_error_t *err)
 	return 0;
 }
 
-void trace_observer_free(struct run_observer *ops)
+void trace_observer_free(struct observer *ops)
 {
 	struct trace_observer *o;
 

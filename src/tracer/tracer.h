@@ -86,10 +86,10 @@ const char *tracer_syscall_name(unsigned int nr);
 /* Number of a syscall name, -1 when unknown. */
 int tracer_syscall_nr(const char *name);
 
-/* The run engine's observer (src/run.h) backed by a tracer: per-phase snapshots, `attribution`
+/* An observer (src/observer/observer.h) backed by a tracer: per-phase snapshots, `attribution`
  * in every run record, coverage against cpuacct. trace_observer_free tears everything down. */
-struct run_observer;
-int trace_observer_new(struct run_observer **out, assay_error_t *err);
-void trace_observer_free(struct run_observer *o);
+struct observer;
+int trace_observer_new(struct observer **out, assay_error_t *err);
+void trace_observer_free(struct observer *o);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/proc.h"
 #include "run/run.h"
 #include "tap.h"
 #include "lib/fs.h"
@@ -137,18 +138,20 @@ static void test_spawn(void)
 		                     NULL};
 		cleanup_free char *why = NULL;
 
-		is_int(target_command(fail_argv, &why, &err), 4, "target_command: exit status");
+		is_int(proc_command(fail_argv, PROC_HELPER_TIMEOUT_NS, NULL, &why, &err), 4,
+		       "target_command: exit status");
 		is_str(why, "the reason", "and stderr's last line");
 	}
 	{
 		char *argv[] = {"sh", "-c", "echo out-text", NULL};
 		cleanup_free char *text = NULL;
 
-		is_int(target_command_output(argv, &text, &err), 0, "target_command_output");
+		is_int(proc_command(argv, PROC_HELPER_TIMEOUT_NS, &text, NULL, &err), 0,
+		       "target_command_output");
 		is_str(text, "out-text\n", "captures stdout");
 	}
 	{
-		cleanup_free char *v = target_tool_version("assay-no-such-tool");
+		cleanup_free char *v = proc_tool_version("assay-no-such-tool");
 
 		is_str(v, "not installed", "version of a missing tool");
 	}
@@ -188,7 +191,7 @@ struct counts {
 	pid_t pid;
 };
 
-static int c_begin(void *ctx, const struct run_info *i)
+static int c_begin(void *ctx, const struct observer_run *i)
 {
 	(void)i;
 	((struct counts *)ctx)->begin++;
@@ -217,23 +220,23 @@ static void c_proc(void *ctx, const char *role, pid_t pid)
 static void test_observer(void)
 {
 	struct counts c = {0};
-	struct run_observer o = {.ctx = &c,
-	                         .run_begin = c_begin,
-	                         .phase_begin = c_pb,
-	                         .phase_end = c_pe,
-	                         .process = c_proc};
+	struct observer o = {.ctx = &c,
+	                     .run_begin = c_begin,
+	                     .phase_begin = c_pb,
+	                     .phase_end = c_pe,
+	                     .process = c_proc};
 	struct target_result res = {0};
-	struct run_info info = {.target = "native"};
+	struct observer_run info = {.target = "native"};
 	char *argv[] = {"true", NULL};
 	struct target_spawn sp = {.argv = argv, .obs = &o, .role = "workload"};
 	assay_error_t err = NULL;
 	uint64_t t0;
 	int status;
 
-	is_int(run_observer_run_begin(NULL, &info), 0, "NULL observer: fine");
-	run_observer_process(NULL, "workload", 1);
-	is_int(run_observer_run_end(&o, NULL), 0, "missing callback: 0");
-	is_int(run_observer_run_begin(&o, &info), 0, "run_begin called");
+	is_int(observer_run_begin(NULL, &info), 0, "NULL observer: fine");
+	observer_process(NULL, "workload", 1);
+	is_int(observer_run_end(&o, NULL), 0, "missing callback: 0");
+	is_int(observer_run_begin(&o, &info), 0, "run_begin called");
 	target_phase_begin(&o, "run", &t0);
 	target_spawn_wait(&sp, &status, &err);
 	target_phase_end(&o, "run", t0, &res);
@@ -261,13 +264,13 @@ static void test_find_process(void)
 		execlp("sleep", marker, "30", (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 100 && target_find_process(marker, NULL) == 0; i++)
+	for (int i = 0; i < 100 && proc_find(marker, NULL) == 0; i++)
 		usleep(10000);
-	is_int(target_find_process(marker, " 30"), child, "finds a process by its command line");
-	is_int(target_find_process(marker, " 31"), 0, "both strings must be there");
+	is_int(proc_find(marker, " 30"), child, "finds a process by its command line");
+	is_int(proc_find(marker, " 31"), 0, "both strings must be there");
 	kill(child, SIGKILL);
 	waitpid(child, &st, 0);
-	is_int(target_find_process(marker, NULL), 0, "gone once it exits");
+	is_int(proc_find(marker, NULL), 0, "gone once it exits");
 }
 
 int main(void)
