@@ -14,8 +14,8 @@ static int load_index(const char *dir, const char *what, json_t **out, assay_err
 
 	*out = json_load_file(path, 0, &jerr);
 	if (*out == NULL && access(path, R_OK) < 0)
-		return assay_error_make(err, errno, "image `%s`: read `%s` (run `make images` first)",
-		                        what, path);
+		return assay_error_make(
+		    err, errno, "image `%s`: read `%s` (run `make images` first)", what, path);
 	if (*out == NULL)
 		return assay_error_make(err, 0, "image `%s`: %s:%d: %s", what, path, jerr.line,
 		                        jerr.text);

@@ -72,3 +72,21 @@ char *assay_libexec_path(const char *name)
 	}
 	return NULL;
 }
+
+char *assay_join(size_t n, const char *(*item)(size_t i, const void *ctx), const void *ctx,
+                 const char *last)
+{
+	char *out = xstrdup("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *more = xasprintf("%s%s%s", out,
+		                       i == 0       ? ""
+		                       : i + 1 == n ? last
+		                                    : ", ",
+		                       item(i, ctx));
+
+		free(out);
+		out = more;
+	}
+	return out;
+}

@@ -51,6 +51,11 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "a, b, c and d": the n items item(0..n-1, ctx) joined with ", " and `last` (" and ", " or ")
+ * before the last one; malloc'd. */
+char *assay_join(size_t n, const char *(*item)(size_t i, const void *ctx), const void *ctx,
+                 const char *last);
+
 /* libexec/NAME of this build, the helper programs a run execs (assay-runsc, assay-crun): next to
  * the running executable (build/collector -> build/libexec/NAME) or one directory up from it
  * (build/tests/x -> build/libexec/NAME). Absolute and malloc'd; NULL when it is not there. */

@@ -10,6 +10,7 @@
 
 #include "lib/proc.h"
 #include "commands.h"
+#include "runtimes/runtimes.h"
 #include "lib/layout.h"
 #include "cri/cri.h"
 #include "daemons/daemon.h"
@@ -97,7 +98,8 @@ int cmd_version(int argc, char **argv, assay_error_t *err)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const char *const rts[] = {"runc", "runsc", "crun", NULL};
+	size_t nrt;
+	const struct runtime *rt = runtimes(&nrt);
 	const char *endpoint_flag = NULL, *image_dir = "build/images";
 	cleanup_free char *endpoint = NULL;
 	cleanup_free char *dv = NULL;
@@ -144,10 +146,10 @@ int cmd_version(int argc, char **argv, assay_error_t *err)
 		printf("cri: unavailable (%s)\n", why);
 		assay_error_release(&derr);
 	}
-	for (const char *const *r = rts; *r; r++) {
-		cleanup_free char *v = proc_tool_version(*r);
+	for (size_t i = 0; i < nrt; i++) {
+		cleanup_free char *v = proc_tool_version(runtime_program(&rt[i]));
 
-		printf("%s: %s\n", *r, v);
+		printf("%s: %s\n", rt[i].name, v);
 	}
 	return dv ? 0 : 1;
 }

@@ -359,23 +359,31 @@ const struct benchmark_figure *benchmarks_figure(const struct benchmark *b, cons
 	return NULL;
 }
 
+/* What each kind is called and what it needs of a target (kinds.c runs them). */
+static const struct {
+	enum benchmark_kind kind;
+	const char *name;
+	bool needs_cri;
+} kinds[] = {
+    {BENCHMARK_WORKLOAD, "workload", false},  {BENCHMARK_LIFECYCLE, "lifecycle", true},
+    {BENCHMARK_STARTUP, "startup", false},    {BENCHMARK_SCALABILITY, "scalability", true},
+    {BENCHMARK_CPU_LIMIT, "cpu-limit", true}, {BENCHMARK_CPU_SCALING, "cpu-scaling", true},
+};
+
 const char *benchmarks_kind_name(enum benchmark_kind kind)
 {
-	switch (kind) {
-	case BENCHMARK_WORKLOAD:
-		return "workload";
-	case BENCHMARK_LIFECYCLE:
-		return "lifecycle";
-	case BENCHMARK_STARTUP:
-		return "startup";
-	case BENCHMARK_SCALABILITY:
-		return "scalability";
-	case BENCHMARK_CPU_LIMIT:
-		return "cpu-limit";
-	case BENCHMARK_CPU_SCALING:
-		return "cpu-scaling";
-	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].kind == kind)
+			return kinds[i].name;
 	return "unknown";
+}
+
+bool benchmarks_kind_needs_cri(enum benchmark_kind kind)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].kind == kind)
+			return kinds[i].needs_cri;
+	return false;
 }
 
 const char *benchmarks_better_name(enum benchmark_better better)

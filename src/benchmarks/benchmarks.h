@@ -105,6 +105,8 @@ const struct benchmark_param *benchmarks_param(const struct benchmark *b, const 
 const struct benchmark_figure *benchmarks_figure(const struct benchmark *b, const char *name);
 /* "workload" (names used in list output and results). */
 const char *benchmarks_kind_name(enum benchmark_kind kind);
+/* Whether a kind talks to the target's CRI daemon itself (it runs on cri/… targets only). */
+bool benchmarks_kind_needs_cri(enum benchmark_kind kind);
 /* "higher" / "lower". */
 const char *benchmarks_better_name(enum benchmark_better better);
 

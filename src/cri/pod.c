@@ -66,9 +66,9 @@ int cri_pod_init(struct cri_pod *p, const struct cri_pod_opts *o, assay_error_t 
 const char *cri_pod_step_name(enum cri_pod_step step)
 {
 	static const char *const names[] = {
-	    [CRI_POD_RUN] = "RunPodSandbox",       [CRI_POD_CREATE] = "CreateContainer",
-	    [CRI_POD_START] = "StartContainer",    [CRI_POD_STOP] = "StopContainer",
-	    [CRI_POD_REMOVE] = "RemoveContainer",  [CRI_POD_STOP_POD] = "StopPodSandbox",
+	    [CRI_POD_RUN] = "RunPodSandbox",           [CRI_POD_CREATE] = "CreateContainer",
+	    [CRI_POD_START] = "StartContainer",        [CRI_POD_STOP] = "StopContainer",
+	    [CRI_POD_REMOVE] = "RemoveContainer",      [CRI_POD_STOP_POD] = "StopPodSandbox",
 	    [CRI_POD_REMOVE_POD] = "RemovePodSandbox",
 	};
 

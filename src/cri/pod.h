@@ -38,8 +38,8 @@ struct cri_pod_opts {
 	const char *image;     /* the container's name and its log file's */
 	const char *image_ref; /* the image reference (borrowed) */
 	char *const *args;     /* the container's arguments (borrowed) */
-	const char *scratch;   /* host directory mounted at CRI_POD_SCRATCH as working dir, or NULL */
-	bool own_cgroup;       /* cgroup parent /assay/<name> (cgroupfs); else the daemon's default */
+	const char *scratch; /* host directory mounted at CRI_POD_SCRATCH as working dir, or NULL */
+	bool own_cgroup;     /* cgroup parent /assay/<name> (cgroupfs); else the daemon's default */
 };
 
 struct cri_pod {

@@ -1,5 +1,6 @@
 /* The embedded containerd: generated config, start, image import, handler probes and a teardown
  * that leaves nothing behind (pods, processes, mounts, files). See daemon.h. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +21,9 @@
 #include <jansson.h>
 #include <openssl/sha.h>
 
-#include "adapter/cgroup-view.h"
 #include "daemons/daemon.h"
+#include "daemons/internal.h"
+#include "runtimes/runtimes.h"
 #include "lib/fs.h"
 #include "lib/proc.h"
 #include "lib/util.h"
@@ -29,29 +31,6 @@
 extern char **environ;
 
 #define DEFAULT_START_TIMEOUT_MS 20000u
-#define STOP_TIMEOUT_MS          10000u
-#define TEARDOWN_CALL_TIMEOUT_MS 30000u
-/* Where containerd 1.6 shims put their sockets, whatever the daemon's own paths are. */
-#define SHIM_SOCKET_DIR "/run/containerd/s"
-
-enum { H_RUNC, H_RUNSC, H_CRUN, N_HANDLERS };
-
-struct daemon {
-	char *run_dir;
-	char *endpoint;
-	char *sock_path;
-	char *log_path;
-	char *pause_ref;
-	char *adapter;
-	char *runsc;
-	char *crun_wrapper, *crun;
-	pid_t pid;
-	struct cri_client *client;
-	struct daemon_handler handlers[N_HANDLERS];
-	char *binaries[N_HANDLERS];
-	bool stopped;
-	bool made_run_containerd, made_shim_dir, made_k8s_cgroup;
-};
 
 /* The full path of a program in PATH, malloc'd, or NULL. */
 static char *find_in_path(const char *name)
@@ -63,12 +42,11 @@ static char *find_in_path(const char *name)
 
 /* --- config ---------------------------------------------------------------------------------- */
 
-static void handler_toml(FILE *f, const struct daemon *d, int h)
+static void handler_toml(FILE *f, const struct daemon *d, const struct daemon_handler *hd)
 {
-	const struct daemon_handler *hd = &d->handlers[h];
 	const char *prefix = "plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes";
 
-	if (d->binaries[h] == NULL)
+	if (hd->available < 0)
 		return;
 	fprintf(f, "[%s.%s]\n  runtime_type = \"%s\"\n", prefix, hd->name, hd->runtime_type);
 	if (strcmp(hd->runtime_type, "io.containerd.runsc.v1") == 0) {
@@ -80,12 +58,14 @@ static void handler_toml(FILE *f, const struct daemon *d, int h)
 		        prefix, hd->name, d->run_dir);
 		return;
 	}
+	if (hd->binary == NULL)
+		return; /* a shim of its own (Kata): nothing to tell it here */
 	/* Root keeps the OCI runtime's state under the run directory (default
 	 * /run/containerd/runc). */
 	fprintf(f,
 	        "[%s.%s.options]\n  BinaryName = \"%s\"\n  Root = \"%s/%s\"\n"
 	        "  SystemdCgroup = false\n",
-	        prefix, hd->name, d->binaries[h], d->run_dir, hd->name);
+	        prefix, hd->name, hd->binary, d->run_dir, hd->name);
 }
 
 static int write_config(struct daemon *d, const char *level, assay_error_t *err)
@@ -121,10 +101,10 @@ static int write_config(struct daemon *d, const char *level, assay_error_t *err)
 	    "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n"
 	    "  snapshotter = \"overlayfs\"\n  default_runtime_name = \"runc\"\n",
 	    r, r, d->sock_path, d->sock_path, level, r, d->pause_ref, r, r);
-	for (int h = 0; h < N_HANDLERS; h++)
-		handler_toml(f, d, h);
-	if (d->binaries[H_RUNSC] &&
-	    strcmp(d->handlers[H_RUNSC].runtime_type, "io.containerd.runsc.v1") == 0) {
+	for (size_t h = 0; h < d->n_handlers; h++)
+		handler_toml(f, d, &d->handlers[h]);
+	if (daemon_handler(d, "runsc") && daemon_handler(d, "runsc")->available >= 0 &&
+	    strcmp(daemon_handler(d, "runsc")->runtime_type, "io.containerd.runsc.v1") == 0) {
 		cleanup_free char *rpath = xasprintf("%s/runsc.toml", d->run_dir);
 		cleanup_file FILE *rf = fopen(rpath, "we");
 
@@ -138,61 +118,66 @@ static int write_config(struct daemon *d, const char *level, assay_error_t *err)
 	return 0;
 }
 
+/* A helper of assay's for a runtime: in helper_dir (the run's copies) or this build's libexec/. */
+static char *find_helper(const struct daemon *d, const char *name)
+{
+	char *p;
+
+	if (d->helper_dir == NULL)
+		return assay_libexec_path(name);
+	p = xasprintf("%s/%s", d->helper_dir, name);
+	if (access(p, X_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* One handler per row of the runtimes table: what the shim runs and whether it can here. */
 static void setup_handlers(struct daemon *d)
 {
-	static const char *const names[N_HANDLERS] = {"runc", "runsc", "crun"};
-	char *shim_runsc = find_in_path("containerd-shim-runsc-v1");
+	size_t n;
+	const struct runtime *rt = runtimes(&n);
 
-	for (int h = 0; h < N_HANDLERS; h++) {
+	d->n_handlers = n;
+	d->handlers = xcalloc(n, sizeof(*d->handlers));
+	d->programs = xcalloc(n, sizeof(*d->programs));
+	for (size_t h = 0; h < n; h++) {
+		const struct runtime *r = &rt[h];
 		struct daemon_handler *hd = &d->handlers[h];
+		cleanup_free char *own_shim = r->own_shim ? find_in_path(r->own_shim) : NULL;
+		cleanup_free char *shim = r->shim ? find_in_path(r->shim) : NULL;
+		char *prog = r->binary ? find_in_path(r->binary) : NULL;
 
-		hd->name = names[h];
-		hd->runtime_type = "io.containerd.runc.v2";
-		hd->sandbox_mode = "containers share the pod's namespaces";
-	}
-	d->binaries[H_RUNC] = find_in_path("runc");
-	d->crun = find_in_path("crun");
-	/* crun goes through assay-crun, which hides a cgroup v2 hierarchy crun would refuse */
-	if (d->crun && d->crun_wrapper) {
-		d->binaries[H_CRUN] = xstrdup(d->crun_wrapper);
-		d->handlers[H_CRUN].note = cgview_crun_note();
-	} else if (d->crun && cgview_crun_note() == NULL) {
-		d->binaries[H_CRUN] = xstrdup(d->crun);
-	}
-	d->runsc = find_in_path("runsc");
-	if (shim_runsc && d->runsc) {
-		d->handlers[H_RUNSC].runtime_type = "io.containerd.runsc.v1";
-		d->handlers[H_RUNSC].sandbox_mode = "pod-shared sandbox (containerd-shim-runsc-v1)";
-		d->binaries[H_RUNSC] = xstrdup(shim_runsc);
-	} else {
-		d->handlers[H_RUNSC].sandbox_mode =
-		    "one sandbox per container (assay-runsc adapter)";
-		if (d->runsc && d->adapter)
-			d->binaries[H_RUNSC] = xstrdup(d->adapter);
-	}
-	free(shim_runsc);
-	for (int h = 0; h < N_HANDLERS; h++) {
-		struct daemon_handler *hd = &d->handlers[h];
-
-		hd->binary = d->binaries[h];
-		if (hd->binary)
-			continue;
-		hd->available = -1;
-		if (h == H_RUNSC && d->runsc)
-			hd->reason = xstrdup("the assay-runsc adapter was not found (make builds "
-			                     "build/libexec/assay-runsc)");
-		else if (h == H_CRUN && d->crun)
-			hd->reason = xstrdup("the assay-crun wrapper was not found (make builds "
-			                     "build/libexec/assay-crun)");
-		else
-			hd->reason = xasprintf("%s not found in PATH", hd->name);
+		hd->name = r->name;
+		hd->runtime_type = r->runtime_type;
+		hd->sandbox_mode = r->sandbox_mode;
+		d->programs[h] = prog;
+		if (r->binary && prog == NULL) {
+			hd->reason = xasprintf("%s not found in PATH", r->binary);
+		} else if (r->shim && shim == NULL) {
+			hd->reason = xasprintf("%s not found in PATH (the %s handler's shim)",
+			                       r->shim, r->name);
+		} else if (own_shim) {
+			hd->runtime_type = r->own_runtime_type;
+			hd->sandbox_mode = r->own_sandbox_mode;
+			hd->binary = xstrdup(own_shim);
+		} else if (r->helper && (hd->binary = find_helper(d, r->helper))) {
+			hd->note = r->note ? r->note() : NULL;
+		} else if (runtime_needs_helper(r)) {
+			hd->reason = xasprintf("the %s helper was not found (make builds "
+			                       "build/libexec/%s)",
+			                       r->helper, r->helper);
+		} else if (prog) {
+			hd->binary = xstrdup(prog);
+		}
+		if (hd->reason)
+			hd->available = -1;
 	}
 }
 
 /* --- processes ------------------------------------------------------------------------------- */
 
-/* Reaps containerd if it has exited; true when it is gone. */
-static bool containerd_gone(struct daemon *d)
+bool daemon_containerd_gone(struct daemon *d)
 {
 	int status;
 	pid_t r;
@@ -244,34 +229,51 @@ static char *log_errors(const char *path)
 static int start_containerd(struct daemon *d, const char *binary, assay_error_t *err)
 {
 	cleanup_free char *config = xasprintf("%s/config.toml", d->run_dir);
-	cleanup_free char *runsc_env = xasprintf("ASSAY_RUNSC=%s", d->runsc ? d->runsc : "runsc");
-	cleanup_free char *crun_env = xasprintf("ASSAY_CRUN=%s", d->crun ? d->crun : "crun");
 	cleanup_free char **envp = NULL;
 	cleanup_close int logfd = -1;
 	char *argv[] = {(char *)binary, "--config", config, NULL};
 	/* Own process group (proc_spawn): a Ctrl-C at the terminal reaches the collector, which
 	 * then tears the pods down through this daemon, instead of killing it first. */
 	struct proc_opts o = {.argv = argv, .pdeathsig = true};
-	size_t n = 0;
+	size_t n = 0, k = 0, ours;
+	int ret;
 
-	/* The adapter finds runsc through ASSAY_RUNSC and assay-crun crun through ASSAY_CRUN,
-	 * passed down by containerd and the shim. */
+	/* A helper finds the runtime it stands for through ASSAY_<RUNTIME> (ASSAY_RUNSC,
+	 * ASSAY_CRUN), passed down by containerd and the shim. */
 	while (environ[n])
 		n++;
-	envp = xcalloc(n + 3, sizeof(*envp));
-	n = 0;
-	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, "ASSAY_RUNSC=", 12) != 0 && strncmp(*e, "ASSAY_CRUN=", 11) != 0)
-			envp[n++] = *e;
+	envp = xcalloc(n + d->n_handlers + 1, sizeof(*envp));
+	for (size_t h = 0; h < d->n_handlers; h++) {
+		char *v;
+
+		if (d->programs[h] == NULL)
+			continue;
+		v = xasprintf("ASSAY_%s=%s", d->handlers[h].name, d->programs[h]);
+		for (char *c = v + 6; *c != '='; c++)
+			*c = (char)toupper((unsigned char)*c);
+		envp[k++] = v;
 	}
-	envp[n++] = runsc_env;
-	envp[n] = crun_env;
+	ours = k;
+	for (char **e = environ; *e; e++) {
+		bool set = false;
+
+		for (size_t i = 0; i < ours && !set; i++)
+			set = !strncmp(*e, envp[i], strcspn(envp[i], "=") + 1);
+		if (!set)
+			envp[k++] = *e;
+	}
 	logfd = open(d->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (logfd < 0)
-		return assay_error_make(err, errno, "create `%s`", d->log_path);
+	if (logfd < 0) {
+		ret = assay_error_make(err, errno, "create `%s`", d->log_path);
+		goto out;
+	}
 	o.envp = envp;
 	o.out_fd = o.err_fd = logfd;
-	return proc_spawn(&o, &d->pid, err);
+	ret = proc_spawn(&o, &d->pid, err);
+out:
+	for (size_t i = 0; i < ours; i++)
+		free(envp[i]);
+	return ret;
 }
 
 static int wait_ready(struct daemon *d, unsigned timeout_ms, assay_error_t *err)
@@ -296,7 +298,7 @@ static int wait_ready(struct daemon *d, unsigned timeout_ms, assay_error_t *err)
 			return assay_error_make(
 			    err, 0, "containerd runs without its CRI plugin; its log: %s", said);
 		}
-		if (containerd_gone(d)) {
+		if (daemon_containerd_gone(d)) {
 			cleanup_free char *said = log_errors(d->log_path);
 
 			assay_error_release(&e);
@@ -380,10 +382,7 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 
 	d = xcalloc(1, sizeof(*d));
 	d->pause_ref = xstrdup(opts->pause_ref);
-	d->adapter = opts->runsc_adapter ? realpath(opts->runsc_adapter, NULL)
-	                                 : assay_libexec_path("assay-runsc");
-	d->crun_wrapper = opts->crun_wrapper ? realpath(opts->crun_wrapper, NULL)
-	                                     : assay_libexec_path("assay-crun");
+	d->helper_dir = opts->helper_dir ? realpath(opts->helper_dir, NULL) : NULL;
 	d->made_run_containerd = stat("/run/containerd", &st) < 0;
 	d->made_shim_dir = stat(SHIM_SOCKET_DIR, &st) < 0;
 	d->made_k8s_cgroup = stat("/sys/fs/cgroup/memory/k8s.io", &st) < 0;
@@ -480,7 +479,7 @@ int daemon_import(struct daemon *d, const char *archive, assay_error_t *err)
 
 const struct daemon_handler *daemon_handler(const struct daemon *d, const char *name)
 {
-	for (int h = 0; h < N_HANDLERS; h++) {
+	for (size_t h = 0; h < d->n_handlers; h++) {
 		if (strcmp(d->handlers[h].name, name) == 0)
 			return &d->handlers[h];
 	}
@@ -494,9 +493,11 @@ int daemon_probe_handler(struct daemon *d, const char *name, assay_error_t *err)
 	assay_error_t e = NULL;
 	struct cri_pod_spec pod = {0};
 
-	if (hd == NULL)
-		return assay_error_usage(
-		    err, "runtime handler `%s` is not one of runc, runsc, crun", name);
+	if (hd == NULL) {
+		cleanup_free char *names = runtime_names();
+
+		return assay_error_usage(err, "runtime handler `%s` is not one of %s", name, names);
+	}
 	if (hd->available)
 		return hd->available > 0;
 	if (d->client == NULL)
@@ -525,529 +526,24 @@ int daemon_probe_handler(struct daemon *d, const char *name, assay_error_t *err)
 	return 1;
 }
 
-/* --- stop ------------------------------------------------------------------------------------ */
-
-static int remove_all_pods(struct daemon *d, assay_error_t *err)
-{
-	char **ids = NULL;
-	int ret = 0;
-
-	cri_set_timeout(d->client, TEARDOWN_CALL_TIMEOUT_MS);
-	if (cri_list_containers(d->client, NULL, NULL, &ids, err) < 0)
-		return -1;
-	for (size_t i = 0; ids[i]; i++) {
-		if (cri_stop_container(d->client, ids[i], 0, err) < 0 ||
-		    cri_remove_container(d->client, ids[i], err) < 0)
-			ret = -1;
-	}
-	cri_strv_free(ids);
-	if (cri_list_pods(d->client, NULL, &ids, err) < 0)
-		return -1;
-	for (size_t i = 0; ids[i]; i++) {
-		if (cri_stop_pod(d->client, ids[i], err) < 0 ||
-		    cri_remove_pod(d->client, ids[i], err) < 0)
-			ret = -1;
-	}
-	cri_strv_free(ids);
-	return ret;
-}
-
-static bool wait_gone(struct daemon *d, unsigned ms)
-{
-	const struct timespec tick = {0, 20 * 1000000L};
-
-	for (unsigned t = 0; t < ms; t += 20) {
-		if (containerd_gone(d))
-			return true;
-		nanosleep(&tick, NULL);
-	}
-	return containerd_gone(d);
-}
-
-/* Whether pid's command line mentions the run directory (shims get it through -address, runsc and
- * runc through --root). */
-static bool mentions(pid_t pid, const char *run_dir)
-{
-	cleanup_free char *path = xasprintf("/proc/%d/cmdline", (int)pid);
-	cleanup_free char *cmd = NULL;
-	size_t len = 0, rlen = strlen(run_dir);
-
-	cmd = fs_read(path, 8191, &len);
-	if (cmd == NULL)
-		return false;
-	for (size_t i = 0; i + rlen <= len; i++) {
-		if (memcmp(cmd + i, run_dir, rlen) == 0 &&
-		    (cmd[i + rlen] == '/' || cmd[i + rlen] == '\0'))
-			return true;
-	}
-	return false;
-}
-
-static pid_t ppid_of(pid_t pid)
-{
-	cleanup_free char *path = xasprintf("/proc/%d/stat", (int)pid);
-	cleanup_free char *st = NULL;
-	size_t len;
-	char *p;
-	int ppid;
-
-	st = fs_read(path, 8191, &len);
-	if (st == NULL || (p = strrchr(st, ')')) == NULL || sscanf(p + 2, "%*c %d", &ppid) != 1)
-		return -1;
-	return ppid;
-}
-
-/* A shim that had to be killed leaves its socket in SHIM_SOCKET_DIR, named after
- * sha256(address/namespace/id) (containerd 1.6 pkg/shim). */
-static void unlink_shim_socket(const char *sock_path, const char *ns, const char *id)
-{
-	cleanup_free char *key = xasprintf("%s/%s/%s", sock_path, ns, id);
-	cleanup_free char *sock = NULL;
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	char hex[2 * SHA256_DIGEST_LENGTH + 1];
-
-	SHA256((const unsigned char *)key, strlen(key), md);
-	for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
-	sock = xasprintf("%s/%s", SHIM_SOCKET_DIR, hex);
-	unlink(sock);
-}
-
-static void remove_shim_socket(pid_t pid, const char *sock_path)
-{
-	cleanup_free char *path = xasprintf("/proc/%d/cmdline", (int)pid);
-	cleanup_free char *cmd = NULL;
-	const char *ns = NULL, *id = NULL;
-	size_t len = 0;
-
-	cmd = fs_read(path, 8191, &len);
-	if (cmd == NULL)
-		return;
-	for (char *a = cmd; a < cmd + len; a += strlen(a) + 1) {
-		char *next = a + strlen(a) + 1;
-
-		if (next >= cmd + len)
-			break;
-		if (!strcmp(a, "-namespace"))
-			ns = next;
-		else if (!strcmp(a, "-id"))
-			id = next;
-	}
-	if (ns && id)
-		unlink_shim_socket(sock_path, ns, id);
-}
-
-/* Cgroup directories of killed processes, removed once they are gone (a runtime killed before
- * its delete leaves its container's cgroups behind). */
-struct cgroups {
-	char **dirs;
-	size_t n, cap;
-};
-
-static void cgroups_add(struct cgroups *cg, char *dir)
-{
-	for (size_t i = 0; i < cg->n; i++) {
-		if (strcmp(cg->dirs[i], dir) == 0) {
-			free(dir);
-			return;
-		}
-	}
-	if (cg->n == cg->cap) {
-		cg->cap = cg->cap ? cg->cap * 2 : 16;
-		cg->dirs = xrealloc(cg->dirs, cg->cap * sizeof(*cg->dirs));
-	}
-	cg->dirs[cg->n++] = dir;
-}
-
-/* /proc/PID/cgroup lines "ID:CONTROLLERS:/PATH" → /sys/fs/cgroup/<hierarchy>/PATH, for paths
- * other than the root and other than our own (which holds us and cannot be removed anyway). */
-static void collect_cgroups(pid_t pid, struct cgroups *cg)
-{
-	cleanup_free char *path = xasprintf("/proc/%d/cgroup", (int)pid);
-	cleanup_free char *text = NULL, *self = NULL;
-	size_t len = 0, slen = 0;
-	char *save = NULL;
-
-	text = fs_read(path, 8191, &len);
-	self = fs_read("/proc/self/cgroup", 8191, &slen);
-	if (text == NULL)
-		return;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		const char *ctrl, *cpath;
-		char *dir;
-
-		if (c2 == NULL || c2[1] != '/' || c2[2] == '\0')
-			continue;
-		if (self && strstr(self, line))
-			continue;
-		*c2 = '\0';
-		ctrl = c1 + 1;
-		cpath = c2 + 1;
-		if (*ctrl == '\0')
-			dir = xasprintf("/sys/fs/cgroup/unified%s", cpath);
-		else if (strncmp(ctrl, "name=", 5) == 0)
-			dir = xasprintf("/sys/fs/cgroup/%s%s", ctrl + 5, cpath);
-		else
-			dir = xasprintf("/sys/fs/cgroup/%s%s", ctrl, cpath);
-		cgroups_add(cg, dir);
-	}
-}
-
-static int depth_cmp(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	int dx = 0, dy = 0;
-
-	for (; *x; x++)
-		dx += *x == '/';
-	for (; *y; y++)
-		dy += *y == '/';
-	return dy - dx;
-}
-
-static void cgroups_remove(struct cgroups *cg)
-{
-	const struct timespec tick = {0, 50 * 1000000L};
-
-	if (cg->n)
-		qsort(cg->dirs, cg->n, sizeof(*cg->dirs), depth_cmp);
-	for (size_t i = 0; i < cg->n; i++) {
-		/* The killed tasks leave their cgroup shortly after the signal. */
-		for (int t = 0; t < 40 && rmdir(cg->dirs[i]) < 0 && errno == EBUSY; t++)
-			nanosleep(&tick, NULL);
-		free(cg->dirs[i]);
-	}
-	free(cg->dirs);
-	memset(cg, 0, sizeof(*cg));
-}
-
-/* SIGKILLs every process whose command line mentions the run directory, with all of its
- * descendants (containers a shim started do not mention it). Returns how many it killed. */
-static int kill_leftovers(const struct daemon *d, struct cgroups *cg)
-{
-	cleanup_free pid_t *pids = NULL, *ppids = NULL;
-	cleanup_free bool *doomed = NULL, *keep = NULL;
-	size_t n = 0, cap = 0;
-	DIR *proc = opendir("/proc");
-	struct dirent *de;
-	bool changed;
-	int killed = 0;
-
-	if (proc == NULL)
-		return 0;
-	while ((de = readdir(proc))) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		if (*end || pid <= 0 || pid == getpid())
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 512;
-			pids = xrealloc(pids, cap * sizeof(*pids));
-			ppids = xrealloc(ppids, cap * sizeof(*ppids));
-		}
-		pids[n] = (pid_t)pid;
-		ppids[n] = ppid_of((pid_t)pid);
-		n++;
-	}
-	closedir(proc);
-	doomed = xcalloc(n ? n : 1, sizeof(*doomed));
-	for (size_t i = 0; i < n; i++)
-		doomed[i] = mentions(pids[i], d->run_dir);
-	/* Never an ancestor of ours: a caller's command line may name the run directory. */
-	keep = xcalloc(n ? n : 1, sizeof(*keep));
-	for (pid_t a = getppid(), steps = 0; a > 1 && steps < 64; steps++) {
-		pid_t next = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			if (pids[i] == a) {
-				keep[i] = true;
-				doomed[i] = false;
-				next = ppids[i];
-			}
-		}
-		a = next;
-	}
-	do {
-		changed = false;
-		for (size_t i = 0; i < n; i++) {
-			for (size_t j = 0; j < n && !doomed[i] && !keep[i]; j++) {
-				if (doomed[j] && ppids[i] == pids[j])
-					doomed[i] = changed = true;
-			}
-		}
-	} while (changed);
-	/* All cgroups first: a container whose shim is killed may die on its own before its turn,
-	 * and a dead process no longer tells its cgroup. */
-	for (size_t i = 0; i < n; i++) {
-		if (doomed[i])
-			collect_cgroups(pids[i], cg);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!doomed[i])
-			continue;
-		remove_shim_socket(pids[i], d->sock_path);
-		if (kill(pids[i], SIGKILL) == 0)
-			killed++;
-	}
-	return killed;
-}
-
-/* For every container whose bundle is still in the state directory (containers the CRI could not
- * delete): its cgroups, from the bundle's linux.cgroupsPath, in every hierarchy, and the socket
- * its shim would have (gone already if the shim died some other way). */
-static void collect_bundles(const struct daemon *d, struct cgroups *cg)
-{
-	cleanup_free char *tasks = xasprintf("%s/state/io.containerd.runtime.v2.task", d->run_dir);
-	DIR *nsdir = opendir(tasks), *hier = NULL;
-	struct dirent *ns, *b, *h;
-
-	while (nsdir && (ns = readdir(nsdir))) {
-		cleanup_free char *nspath = xasprintf("%s/%s", tasks, ns->d_name);
-		DIR *bdir = ns->d_name[0] != '.' ? opendir(nspath) : NULL;
-
-		while (bdir && (b = readdir(bdir))) {
-			cleanup_free char *cfg = xasprintf("%s/%s/config.json", nspath, b->d_name);
-			json_t *spec = b->d_name[0] != '.' ? json_load_file(cfg, 0, NULL) : NULL;
-
-			if (b->d_name[0] != '.')
-				unlink_shim_socket(d->sock_path, ns->d_name, b->d_name);
-			const char *path = json_string_value(
-			    json_object_get(json_object_get(spec, "linux"), "cgroupsPath"));
-
-			/* cgroupfs paths only; "slice:prefix:name" is systemd's business. */
-			if (path && path[0] == '/' && path[1] && !strchr(path, ':')) {
-				hier = opendir("/sys/fs/cgroup");
-				while (hier && (h = readdir(hier))) {
-					if (h->d_name[0] != '.' && h->d_type == DT_DIR)
-						cgroups_add(cg, xasprintf("/sys/fs/cgroup/%s%s",
-						                          h->d_name, path));
-				}
-				if (hier)
-					closedir(hier);
-			}
-			json_decref(spec);
-		}
-		if (bdir)
-			closedir(bdir);
-	}
-	if (nsdir)
-		closedir(nsdir);
-}
-
-struct mnt {
-	char *path;
-	int depth;
-};
-
-static int mnt_cmp(const void *a, const void *b)
-{
-	const struct mnt *x = a, *y = b;
-
-	return y->depth - x->depth;
-}
-
-/* mountinfo escapes blanks and backslashes as \ooo. */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] && r[3]) {
-			*w++ = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-/* Unmounts everything at or below dir, deepest first, lazily when busy. */
-static int unmount_below(const char *dir, assay_error_t *err)
-{
-	cleanup_file FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	struct mnt *m = NULL;
-	size_t n = 0, cap = 0, llen = 0, dlen = strlen(dir);
-	int ret = 0;
-
-	if (f == NULL)
-		return assay_error_make(err, errno, "open /proc/self/mountinfo");
-	while (getline(&line, &llen, f) > 0) {
-		char mp[PATH_MAX];
-
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
-		unescape(mp);
-		if (strncmp(mp, dir, dlen) != 0 || (mp[dlen] != '/' && mp[dlen] != '\0'))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			m = xrealloc(m, cap * sizeof(*m));
-		}
-		m[n].path = xstrdup(mp);
-		m[n].depth = 0;
-		for (char *p = mp; *p; p++)
-			m[n].depth += *p == '/';
-		n++;
-	}
-	if (n)
-		qsort(m, n, sizeof(*m), mnt_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (umount2(m[i].path, 0) < 0 && errno != EINVAL && errno != ENOENT &&
-		    umount2(m[i].path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT &&
-		    ret == 0)
-			ret = assay_error_make(err, errno, "umount `%s`", m[i].path);
-		free(m[i].path);
-	}
-	free(m);
-	return ret;
-}
-
-int daemon_stop(struct daemon *d, assay_error_t *err)
-{
-	struct cgroups cg = {0};
-	sigset_t block, old;
-	int ret = 0;
-
-	if (d == NULL || d->stopped)
-		return 0;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
-
-	if (d->client && !containerd_gone(d)) {
-		assay_error_t e = NULL;
-
-		/* A daemon that died (UNAVAILABLE) cannot remove its pods: the leftover sweep below
-		 * does it, so that is no failure of the teardown. */
-		if (remove_all_pods(d, &e) < 0 &&
-		    cri_last_code(d->client) != CRI_CODE_UNAVAILABLE) {
-			assay_error_wrap(&e, "removing the pods of the embedded containerd");
-			if (err && *err == NULL)
-				*err = e;
-			else
-				assay_error_release(&e);
-			ret = -1;
-		} else {
-			assay_error_release(&e);
-		}
-	}
-	if (d->client) {
-		cri_close(d->client);
-		d->client = NULL;
-	}
-	if (d->pid > 0) {
-		kill(d->pid, SIGTERM);
-		if (!wait_gone(d, STOP_TIMEOUT_MS)) {
-			kill(d->pid, SIGKILL);
-			wait_gone(d, STOP_TIMEOUT_MS);
-		}
-	}
-	collect_bundles(d, &cg);
-	/* Again while it finds some: a killed shim's children may have been re-parented since. */
-	for (int round = 0; round < 3 && kill_leftovers(d, &cg) > 0; round++) {
-		const struct timespec tick = {0, 100 * 1000000L};
-
-		nanosleep(&tick, NULL);
-	}
-	cgroups_remove(&cg);
-	/* The runc shim's default cgroup parent is /<namespace>: gone with its last container. */
-	if (d->made_k8s_cgroup) {
-		DIR *dir = opendir("/sys/fs/cgroup");
-		struct dirent *de;
-
-		while (dir && (de = readdir(dir))) {
-			cleanup_free char *p = xasprintf("/sys/fs/cgroup/%s/k8s.io", de->d_name);
-
-			if (de->d_name[0] != '.')
-				rmdir(p);
-		}
-		if (dir)
-			closedir(dir);
-	}
-	if (d->run_dir) {
-		if (unmount_below(d->run_dir, err) < 0)
-			ret = -1;
-		if (fs_remove_tree(d->run_dir, ret == 0 ? err : NULL) < 0)
-			ret = -1;
-	}
-	if (d->made_shim_dir)
-		rmdir(SHIM_SOCKET_DIR);
-	if (d->made_run_containerd)
-		rmdir("/run/containerd");
-	d->stopped = true;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
-}
-
-int daemon_reclaim(const char *run_dir, assay_error_t *err)
-{
-	struct daemon d = {0};
-	cleanup_free char *real = realpath(run_dir, NULL);
-	cleanup_free char *config = NULL;
-	DIR *proc;
-	struct dirent *de;
-	struct stat st;
-	int ret;
-
-	if (real == NULL)
-		return assay_error_make(err, errno, "reclaim `%s`", run_dir);
-	config = xasprintf("%s/config.toml", real);
-	if (stat(config, &st) < 0)
-		return assay_error_make(
-		    err, errno, "reclaim `%s`: not a run directory of the embedded containerd",
-		    real);
-	proc = opendir("/proc");
-	while (proc && (de = readdir(proc))) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-		cleanup_free char *path = NULL, *cmd = NULL;
-		size_t len = 0;
-
-		if (*end || pid <= 0)
-			continue;
-		path = xasprintf("/proc/%ld/cmdline", pid);
-		cmd = fs_read(path, 8191, &len);
-		/* containerd's argv: containerd --config RUN_DIR/config.toml */
-		for (size_t i = 0; cmd && i < len; i += strlen(cmd + i) + 1) {
-			if (strcmp(cmd + i, config) == 0) {
-				closedir(proc);
-				return 0;
-			}
-		}
-	}
-	if (proc)
-		closedir(proc);
-	d.run_dir = real;
-	d.sock_path = xasprintf("%s/containerd.sock", real);
-	ret = daemon_stop(&d, err);
-	free(d.sock_path);
-	return ret < 0 ? ret : 1;
-}
-
 void daemon_free(struct daemon *d)
 {
 	if (d == NULL)
 		return;
 	if (!d->stopped)
 		daemon_stop(d, NULL);
-	for (int h = 0; h < N_HANDLERS; h++) {
+	for (size_t h = 0; h < d->n_handlers; h++) {
 		free(d->handlers[h].reason);
-		free(d->binaries[h]);
+		free((char *)d->handlers[h].binary);
+		free(d->programs[h]);
 	}
+	free(d->handlers);
+	free(d->programs);
 	free(d->run_dir);
 	free(d->endpoint);
 	free(d->sock_path);
 	free(d->log_path);
 	free(d->pause_ref);
-	free(d->adapter);
-	free(d->runsc);
-	free(d->crun_wrapper);
-	free(d->crun);
+	free(d->helper_dir);
 	free(d);
 }

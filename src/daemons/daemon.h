@@ -29,10 +29,9 @@ struct daemon_opts {
 	 * CRI plugin's sandbox_image. Both required. */
 	const char *pause_archive;
 	const char *pause_ref;
-	/* The runsc adapter (assay-runsc); NULL: assay_libexec_path("assay-runsc"). */
-	const char *runsc_adapter;
-	/* crun's wrapper (assay-crun, see adapter/cgroup-view.h); NULL: assay_libexec_path(). */
-	const char *crun_wrapper;
+	/* Where assay's runtime helpers are (assay-runsc, assay-crun: runtimes.h), e.g. the run's
+	 * own copies; NULL: this build's libexec/. */
+	const char *helper_dir;
 	/* containerd binary; NULL: "containerd" from PATH. */
 	const char *containerd;
 	/* How long to wait for the CRI to answer after starting containerd; 0: 20000 ms. */
@@ -43,14 +42,15 @@ struct daemon_opts {
 
 /* What a runtime handler is and whether it can run here. */
 struct daemon_handler {
-	const char *name;         /* "runc", "runsc", "crun" */
+	const char *name;         /* a runtime's name (runtimes.h): "runc", "runsc", "crun" */
 	const char *runtime_type; /* "io.containerd.runc.v2" or "io.containerd.runsc.v1" */
-	const char *binary;       /* what the shim executes (runc, assay-crun, the adapter) */
+	const char *binary; /* what the shim executes (runc, assay-crun, the adapter), or NULL */
 	const char *sandbox_mode; /* "pod-shared sandbox (containerd-shim-runsc-v1)",
 	                           * "one sandbox per container (assay-runsc adapter)", or
 	                           * "containers share the pod's namespaces" (runc, crun) */
 	const char *note; /* how assay had to run it here (crun: cgview_crun_note()), or NULL */
-	/* Filled by daemon_probe_handler: 0 not probed, 1 works, -1 does not (see reason). */
+	/* 0 not probed yet, 1 works, -1 does not (see reason): set up from the runtimes table at
+	 * start (a program missing), then by daemon_probe_handler. */
 	int available;
 	char *reason; /* why not, e.g. crun's own error message; NULL when it works */
 };

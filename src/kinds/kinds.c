@@ -11,17 +11,15 @@ typedef int (*kinds_run_fn)(struct target *t, const struct benchmark *b, json_t 
                             const struct target_run_spec *spec, const struct observer *obs,
                             struct target_result *res, assay_error_t *err);
 
-/* One row per kind of benchmarks.h other than BENCHMARK_WORKLOAD. */
+/* Who runs each kind of benchmarks.h other than BENCHMARK_WORKLOAD (benchmarks.c says what
+ * each needs of a target). */
 static const struct kind {
 	enum benchmark_kind kind;
-	bool needs_cri; /* talks to the target's CRI daemon itself */
 	kinds_run_fn run;
 } kinds[] = {
-    {BENCHMARK_LIFECYCLE, true, kinds_lifecycle_run},
-    {BENCHMARK_STARTUP, false, kinds_startup_run},
-    {BENCHMARK_SCALABILITY, true, kinds_scale_run},
-    {BENCHMARK_CPU_LIMIT, true, kinds_cpu_limit_run},
-    {BENCHMARK_CPU_SCALING, true, kinds_cpu_scaling_run},
+    {BENCHMARK_LIFECYCLE, kinds_lifecycle_run},     {BENCHMARK_STARTUP, kinds_startup_run},
+    {BENCHMARK_SCALABILITY, kinds_scale_run},       {BENCHMARK_CPU_LIMIT, kinds_cpu_limit_run},
+    {BENCHMARK_CPU_SCALING, kinds_cpu_scaling_run},
 };
 
 static const struct kind *kind_of(enum benchmark_kind k)
@@ -36,7 +34,7 @@ int kinds_supported(const struct benchmark *b, const struct target *t, char **re
 {
 	const struct kind *k = kind_of(b->kind);
 
-	if (k && (!k->needs_cri || t->ops->kind == TARGET_CRI))
+	if (k && (!benchmarks_kind_needs_cri(b->kind) || t->ops->cri_endpoint))
 		return 1;
 	*reason = xasprintf("%s measures CRI calls: it needs a cri/DAEMON/HANDLER target", b->name);
 	return 0;

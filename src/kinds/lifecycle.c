@@ -26,8 +26,8 @@ static json_t *figures(const uint64_t *ns, uint64_t wait_ns, uint64_t rt0, uint6
 	    kinds_ms(ns[CRI_POD_CREATE]), "start_container_ms", kinds_ms(ns[CRI_POD_START]),
 	    "start_seen_ms", kinds_ms(wait_ns), "stop_container_ms", kinds_ms(ns[CRI_POD_STOP]),
 	    "remove_container_ms", kinds_ms(ns[CRI_POD_REMOVE]), "stop_pod_sandbox_ms",
-	    kinds_ms(ns[CRI_POD_STOP_POD]), "remove_pod_sandbox_ms", kinds_ms(ns[CRI_POD_REMOVE_POD]),
-	    "workload", line ? line : json_null());
+	    kinds_ms(ns[CRI_POD_STOP_POD]), "remove_pod_sandbox_ms",
+	    kinds_ms(ns[CRI_POD_REMOVE_POD]), "workload", line ? line : json_null());
 }
 
 int kinds_lifecycle_run(struct target *t, const struct benchmark *b, json_t *params,
@@ -65,11 +65,8 @@ int kinds_lifecycle_run(struct target *t, const struct benchmark *b, json_t *par
 			ret = target_cri_failed(c, res, cri_pod_step_name(s), &e);
 			goto destroy;
 		}
-		if (s == CRI_POD_CREATE) {
-			cleanup_free char *cg = xasprintf("%s/%s", p.cgparent, p.ctr_id);
-
-			observer_cgroup(obs, "container", cg);
-		}
+		if (s == CRI_POD_CREATE)
+			observer_cgroup(obs, "pod", p.cgparent);
 	}
 	{
 		uint64_t t0;

@@ -279,8 +279,6 @@ static int limited_start(struct limited *l, const struct benchmark *b, json_t *p
                          uint64_t *usage0, uint64_t *sandbox0, assay_error_t *err)
 {
 	assay_error_t e = NULL;
-	uint64_t t0;
-	int ret;
 
 	l->res->exit_status = -1;
 	if (layout_ref(l->t->cfg.image_dir, b->image, &l->ref, err) < 0)
@@ -297,25 +295,12 @@ static int limited_start(struct limited *l, const struct benchmark *b, json_t *p
 	l->deadline =
 	    assay_now_ns(CLOCK_MONOTONIC) + (spec->timeout_ns ? spec->timeout_ns : 900000000000ull);
 
-	target_phase_begin(l->obs, "RunPodSandbox", &t0);
-	ret = cri_run_pod(l->c, &l->p.pod, l->t->runtime, &l->p.pod_id, &e);
-	target_phase_end(l->obs, "RunPodSandbox", t0, l->res);
-	if (ret < 0) {
-		call_failed(l, "RunPodSandbox", &e);
-		return 0;
-	}
-	target_phase_begin(l->obs, "CreateContainer", &t0);
-	ret = cri_create_container(l->c, l->p.pod_id, &l->p.ctr, &l->p.pod, &l->p.ctr_id, &e);
-	target_phase_end(l->obs, "CreateContainer", t0, l->res);
-	if (ret < 0) {
-		call_failed(l, "CreateContainer", &e);
-		return 0;
-	}
-	{
-		cleanup_free char *cg = xasprintf("%s/%s", l->p.cgparent, l->p.ctr_id);
-
-		observer_cgroup(l->obs, "container", cg);
-	}
+	for (enum cri_pod_step s = CRI_POD_RUN; s <= CRI_POD_CREATE; s++)
+		if (target_cri_step(l->c, &l->p, s, 0, l->obs, l->res, NULL, &e) < 0) {
+			call_failed(l, cri_pod_step_name(s), &e);
+			return 0;
+		}
+	observer_cgroup(l->obs, "pod", l->p.cgparent);
 	/* the pause container's start-up is charged before this, the workload's after */
 	if (pod_usage(&l->p, usage0, sandbox0, &e) < 0) {
 		call_failed(l, "cpuacct", &e);
@@ -325,10 +310,7 @@ static int limited_start(struct limited *l, const struct benchmark *b, json_t *p
 	l->ctr_usage0 = l->ctr_sampled ? l->ctr_usage : 0;
 	l->ctr_sampled = false;
 	l->ctr_samples = 0;
-	target_phase_begin(l->obs, "StartContainer", &t0);
-	ret = cri_start_container(l->c, l->p.ctr_id, &e);
-	target_phase_end(l->obs, "StartContainer", t0, l->res);
-	if (ret < 0)
+	if (target_cri_step(l->c, &l->p, CRI_POD_START, 0, l->obs, l->res, NULL, &e) < 0)
 		call_failed(l, "StartContainer", &e);
 	return 0;
 }

@@ -6,8 +6,8 @@
 #include "lib/util.h"
 
 int kinds_startup_run(struct target *t, const struct benchmark *b, json_t *params,
-                    const struct target_run_spec *spec, const struct observer *obs,
-                    struct target_result *res, assay_error_t *err)
+                      const struct target_run_spec *spec, const struct observer *obs,
+                      struct target_result *res, assay_error_t *err)
 {
 	uint64_t rt0 = assay_now_ns(CLOCK_REALTIME), start_ns, exit_ns = 0;
 	json_t *s, *out;

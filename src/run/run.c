@@ -1,13 +1,11 @@
 /* The run engine behind `collector run`: suite → plan → targets → runs → results, with a
  * teardown that also runs after errors and stop signals. */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,13 +14,13 @@
 #include "kinds/kinds.h"
 #include "report/report.h"
 #include "results/results.h"
+#include "run/progress.h"
 #include "run/run.h"
 #include "lib/fs.h"
 #include "lib/json.h"
 #include "suite/suite.h"
 #include "targets/target.h"
 #include "lib/util.h"
-#include "version.h"
 
 /* ---- Engine ---------------------------------------------------------------------------------- */
 
@@ -42,181 +40,9 @@ struct engine {
 	struct target **targets;  /* per suite target */
 	struct cell_state *cells; /* t * n_benches + b */
 	char *run_id, *run_dir, *scratch_dir, *out_dir;
-	bool tty;
-	uint64_t t_start;
-	double estimate_s;
-	size_t steps_total, steps_done;
 	bool any_failed;
-	/* the live progress line: redrawn by a ticker thread every second on a terminal, so the
-	 * elapsed time moves during long runs too */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t ticker;
-	bool ticker_on, ticker_stop, line_on;
-	char line[320];
+	struct run_progress progress;
 };
-
-static char *rfc3339_now(void)
-{
-	char buf[64];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return xstrdup(buf);
-}
-
-static char *cpu_model(void)
-{
-	cleanup_file FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-
-	while (f && fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) || colon == NULL)
-			continue;
-		colon++;
-		while (*colon == ' ' || *colon == '\t')
-			colon++;
-		colon[strcspn(colon, "\n")] = '\0';
-		return xstrdup(colon);
-	}
-	return xstrdup("unknown");
-}
-
-static json_t *make_meta(struct engine *e)
-{
-	static const char *const rts[] = {"runc", "runsc", "crun", NULL};
-	struct utsname u;
-	json_t *runtimes = json_object(), *targets = json_array(), *meta;
-
-	uname(&u);
-	for (const char *const *r = rts; *r; r++)
-		json_object_set_new(runtimes, *r, json_string_take(proc_tool_version(*r)));
-	for (size_t i = 0; i < e->suite->n_targets; i++)
-		json_array_append_new(targets, json_string(e->suite->targets[i].name));
-	meta = json_pack(
-	    "{s:s, s:o, s:s, s:s, s:o, s:I, s:s, s:{s:s, s:o, s:n},"
-	    " s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:b, s:s, s:s}",
-	    "run_id", e->run_id, "started", json_string_take(rfc3339_now()), "host", u.nodename,
-	    "kernel", u.release, "cpu", json_string_take(cpu_model()), "ncpu",
-	    (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "arch", u.machine, "versions", "assay",
-	    ASSAY_VERSION, "runtimes", runtimes, "cri_daemon", "suite", e->suite->name,
-	    "suite_path", e->suite->path, "suite_text", e->suite->text ? e->suite->text : "",
-	    "targets", targets, "network",
-	    "oci/*: host network namespace (runsc --network=none); cri/*: pods in the "
-	    "node's network namespace (NamespaceOption NODE), no CNI",
-	    "order", e->suite->order == SUITE_ORDER_INTERLEAVED ? "interleaved" : "sequential",
-	    "quick", e->opts->quick, "tracing", e->opts->observer != NULL, "endpoint",
-	    e->opts->endpoint ? e->opts->endpoint : "embedded containerd", "runsc_sandbox",
-	    "oci/runsc: one sandbox per container (runsc run); cri/*/runsc: see "
-	    "target_info");
-	json_object_set_new(meta, "target_info", json_object());
-	return meta;
-}
-
-/* ---- progress ---- */
-
-static void fmt_dur(char *buf, size_t n, double s)
-{
-	unsigned v = s < 0 ? 0 : (unsigned)(s + 0.5);
-
-	if (v >= 3600)
-		snprintf(buf, n, "%u:%02u:%02u", v / 3600, v / 60 % 60, v % 60);
-	else
-		snprintf(buf, n, "%u:%02u", v / 60, v % 60);
-}
-
-static double elapsed_s(const struct engine *e)
-{
-	return (double)(assay_now_ns(CLOCK_MONOTONIC) - e->t_start) / 1e9;
-}
-
-/* Called with e->mu held. */
-static void draw_line(struct engine *e)
-{
-	double done = (double)e->steps_done, total = (double)e->steps_total, left;
-	char el[32], eta[32];
-
-	/* the suite's own estimate until a few runs tell the real pace */
-	if (e->steps_done >= 3)
-		left = elapsed_s(e) / done * (total - done);
-	else
-		left = e->estimate_s * (total - done) / (total > 0 ? total : 1);
-	fmt_dur(el, sizeof(el), elapsed_s(e));
-	fmt_dur(eta, sizeof(eta), left);
-	fprintf(stderr, "\r\033[K%s  elapsed %s  ETA %s", e->line, el, eta);
-	fflush(stderr);
-}
-
-static void progress(struct engine *e, const struct suite_step *st)
-{
-	const struct suite_bench *b = &e->suite->benches[st->bench];
-
-	if (!e->tty || e->opts->verbosity < 0)
-		return;
-	pthread_mutex_lock(&e->mu);
-	snprintf(e->line, sizeof(e->line), "[%zu/%zu] %s  %s  run %u/%u%s", e->steps_done + 1,
-	         e->steps_total, e->suite->targets[st->target].name, b->def->name, st->round + 1,
-	         b->warmup + b->runs, st->warmup ? " (warm-up)" : "");
-	e->line_on = true;
-	draw_line(e);
-	pthread_mutex_unlock(&e->mu);
-}
-
-static void clear_progress(struct engine *e)
-{
-	if (e->tty && e->opts->verbosity >= 0) {
-		pthread_mutex_lock(&e->mu);
-		e->line_on = false;
-		fprintf(stderr, "\r\033[K");
-		fflush(stderr);
-		pthread_mutex_unlock(&e->mu);
-	}
-}
-
-static void *ticker_main(void *arg)
-{
-	struct engine *e = arg;
-	sigset_t all;
-
-	/* stop signals are the main thread's business */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	pthread_mutex_lock(&e->mu);
-	while (!e->ticker_stop) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		pthread_cond_timedwait(&e->cv, &e->mu, &ts);
-		if (!e->ticker_stop && e->line_on)
-			draw_line(e);
-	}
-	pthread_mutex_unlock(&e->mu);
-	return NULL;
-}
-
-static void ticker_start(struct engine *e)
-{
-	if (!e->tty || e->opts->verbosity < 0)
-		return;
-	e->ticker_on = pthread_create(&e->ticker, NULL, ticker_main, e) == 0;
-}
-
-static void ticker_stop(struct engine *e)
-{
-	if (!e->ticker_on)
-		return;
-	pthread_mutex_lock(&e->mu);
-	e->ticker_stop = true;
-	pthread_cond_signal(&e->cv);
-	pthread_mutex_unlock(&e->mu);
-	pthread_join(e->ticker, NULL);
-	e->ticker_on = false;
-}
 
 /* One line for a finished cell: status, and the first figure's median. */
 static void report_cell(struct engine *e, size_t ti, size_t bi)
@@ -230,8 +56,6 @@ static void report_cell(struct engine *e, size_t ti, size_t bi)
 	json_t *st;
 	char figure[160] = "";
 
-	if (e->opts->verbosity < 0)
-		return;
 	fig = benchmarks_headline(e->suite->benches[bi].def);
 	st = fig ? json_object_get(summary, fig) : NULL;
 	if (st == NULL && fig) {
@@ -254,10 +78,9 @@ static void report_cell(struct engine *e, size_t ti, size_t bi)
 		         json_real_value(json_object_get(st, "median")),
 		         json_string_value(json_object_get(st, "unit")) ?: "",
 		         json_integer_value(json_object_get(st, "n")));
-	clear_progress(e);
-	fprintf(stderr, "%-7s %-22s %-26s%s%s%s\n", status ? status : "?",
-	        e->suite->targets[ti].name, e->suite->benches[bi].def->name, figure,
-	        reason ? "  " : "", reason ? reason : "");
+	run_progress_say(&e->progress, 0, "%-7s %-22s %-26s%s%s%s", status ? status : "?",
+	                 e->suite->targets[ti].name, e->suite->benches[bi].def->name, figure,
+	                 reason ? "  " : "", reason ? reason : "");
 }
 
 /* ---- cells ---- */
@@ -283,11 +106,10 @@ static int close_target_cells(struct engine *e, size_t ti, const char *status, c
 		n++;
 	}
 	/* one line for the target, not one per cell: the reason is the same */
-	if (n && e->opts->verbosity >= 0) {
-		clear_progress(e);
-		fprintf(stderr, "%-7s %-22s %zu cell%s: %s\n", status, e->suite->targets[ti].name,
-		        n, n == 1 ? "" : "s", reason ? reason : "");
-	}
+	if (n)
+		run_progress_say(&e->progress, 0, "%-7s %-22s %zu cell%s: %s", status,
+		                 e->suite->targets[ti].name, n, n == 1 ? "" : "s",
+		                 reason ? reason : "");
 	return 0;
 }
 
@@ -321,7 +143,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	struct observer_run info = {0};
 	char **argv = NULL;
 	json_t *run = NULL, *figs = NULL;
-	cleanup_free char *started = rfc3339_now();
+	cleanup_free char *started = run_rfc3339_now();
 	bool observer_failed;
 	int ret;
 
@@ -341,7 +163,8 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	info.run_index = spec.run_index;
 	info.warmup = st->warmup;
 
-	progress(e, st);
+	run_progress_step(&e->progress, "%s  %s  run %u/%u%s", t->name, b->def->name, st->round + 1,
+	                  b->warmup + b->runs, st->warmup ? " (warm-up)" : "");
 	observer_failed = observer_run_begin(e->opts->observer, &info) < 0;
 	/* operations, scalability and limits measure more than one workload run (kinds.h) */
 	ret = b->def->kind == BENCHMARK_WORKLOAD
@@ -413,15 +236,12 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 			ret = -1;
 			goto out;
 		}
-		if (e->opts->verbosity > 0) {
-			clear_progress(e);
-			fprintf(stderr, "  run %s %s %d: failed: %s\n", t->name, b->def->name,
-			        spec.run_index, res.failure);
-		}
-	} else if (e->opts->verbosity > 0) {
-		clear_progress(e);
-		fprintf(stderr, "  run %s %s %d%s: ok in %.3f s\n", t->name, b->def->name,
-		        spec.run_index, st->warmup ? " (warm-up)" : "", (double)res.wall_ns / 1e9);
+		run_progress_say(&e->progress, 1, "  run %s %s %d: failed: %s", t->name,
+		                 b->def->name, spec.run_index, res.failure);
+	} else {
+		run_progress_say(&e->progress, 1, "  run %s %s %d%s: ok in %.3f s", t->name,
+		                 b->def->name, spec.run_index, st->warmup ? " (warm-up)" : "",
+		                 (double)res.wall_ns / 1e9);
 	}
 	if (c->done == c->planned)
 		report_cell(e, st->target, st->bench);
@@ -477,12 +297,12 @@ static void teardown(struct engine *e)
 {
 	assay_error_t err = NULL;
 
-	/* CRI targets last: they share the embedded daemon, stopped with the last of them */
+	/* targets sharing a daemon last: it is stopped with the last of them */
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; e->targets && i < e->suite->n_targets; i++) {
 			struct target *t = e->targets[i];
 
-			if (t == NULL || (t->ops->kind == TARGET_CRI) != (pass == 1))
+			if (t == NULL || t->ops->shared_daemon != (pass == 1))
 				continue;
 			target_free(t);
 			e->targets[i] = NULL;
@@ -560,11 +380,7 @@ static int prepare_targets(struct engine *e, assay_error_t *err)
 			return 0;
 		ret = t->ops->probe(t, &reason, err);
 		if (ret == 0) {
-			if (e->opts->verbosity > 0 || (e->tty && e->opts->verbosity >= 0)) {
-				clear_progress(e);
-				fprintf(stderr, "preparing %s...", t->name);
-				fprintf(stderr, e->tty ? "\r\033[K" : "\n");
-			}
+			run_progress_status(&e->progress, "preparing %s...", t->name);
 			ret = t->ops->prepare(t, images, &reason, err);
 		}
 		if (ret < 0) {
@@ -590,19 +406,19 @@ static int prepare_targets(struct engine *e, assay_error_t *err)
 			if (m)
 				json_object_set_new(info, t->name, m);
 		}
-		if (t->ops->kind == TARGET_CRI) {
+		if (t->ops->version_key) {
 			json_t *versions = json_object_get(
 			    json_object_get(results_root(e->results), "meta"), "versions");
 
-			json_object_set_new(versions, "cri_daemon",
+			json_object_set_new(versions, t->ops->version_key,
 			                    json_string_take(t->ops->version(t)));
 		}
 	}
 	return 0;
 }
 
-/* The page of this run (report.c); a figure that cannot be drawn does not fail the run. */
-static void write_report(struct engine *e, const struct run_options *opts)
+/* The page of this run (src/report/); a figure that cannot be drawn does not fail the run. */
+static void write_report(struct engine *e)
 {
 	const char *dir = results_dir(e->results);
 	cleanup_free char *index = NULL;
@@ -611,18 +427,17 @@ static void write_report(struct engine *e, const struct run_options *opts)
 	if (report_write(&dir, 1, dir, &index, &rerr) < 0) {
 		cleanup_free char *text = assay_error_text(rerr);
 
-		fprintf(stderr, "report: %s (collector report %s draws it again)\n", text, dir);
+		run_progress_say(&e->progress, -1,
+		                 "report: %s (collector report %s draws it again)", text, dir);
 		assay_error_release(&rerr);
 		return;
 	}
-	if (opts->verbosity >= 0)
-		fprintf(stderr, "report: %s\n", index);
+	run_progress_say(&e->progress, 0, "report: %s", index);
 }
 
 int run_suite(const struct run_options *opts, assay_error_t *err)
 {
-	struct engine e = {
-	    .opts = opts, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	struct engine e = {.opts = opts};
 	cleanup_free struct suite_step *plan = NULL;
 	size_t n_plan = 0, n_globs = 0;
 	cleanup_free char *bin_dir = NULL;
@@ -647,9 +462,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	}
 	if (signals_install(err) < 0)
 		goto out;
-	e.tty = isatty(STDERR_FILENO);
-	e.t_start = assay_now_ns(CLOCK_MONOTONIC);
-	e.estimate_s = suite_estimate_s(e.suite);
+	run_progress_init(&e.progress, opts->verbosity, suite_estimate_s(e.suite));
 	if (make_dirs(&e, err) < 0)
 		goto out;
 
@@ -695,18 +508,17 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 				goto out;
 	}
 
-	meta = make_meta(&e);
+	meta = run_meta(e.suite, opts, e.run_id);
 	ret = results_open(e.out_dir, meta, &e.results, err);
 	json_decref(meta);
 	if (ret < 0)
 		goto out;
 	ret = -1;
-	if (opts->verbosity >= 0)
-		fprintf(stderr,
-		        "assay run %s: suite %s, %zu targets x %zu benchmarks, %zu runs, "
-		        "about %.0f s; results in %s/\n",
-		        e.run_id, e.suite->name, e.suite->n_targets, e.suite->n_benches,
-		        suite_runs(e.suite), e.estimate_s, e.out_dir);
+	run_progress_say(&e.progress, 0,
+	                 "assay run %s: suite %s, %zu targets x %zu benchmarks, %zu runs, "
+	                 "about %.0f s; results in %s/",
+	                 e.run_id, e.suite->name, e.suite->n_targets, e.suite->n_benches,
+	                 suite_runs(e.suite), e.progress.estimate_s, e.out_dir);
 
 	e.cells = xcalloc(e.suite->n_targets * e.suite->n_benches, sizeof(*e.cells));
 	for (size_t ti = 0; ti < e.suite->n_targets; ti++)
@@ -736,23 +548,22 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	plan = suite_plan(e.suite, &n_plan);
 	for (size_t i = 0; i < n_plan; i++)
 		if (!cell_of(&e, plan[i].target, plan[i].bench)->closed)
-			e.steps_total++;
-	ticker_start(&e);
+			e.progress.steps_total++;
+	run_progress_start(&e.progress);
 	for (size_t i = 0; i < n_plan && !signals_pending(); i++) {
 		if (cell_of(&e, plan[i].target, plan[i].bench)->closed)
 			continue;
 		if (do_step(&e, &plan[i], err) < 0)
 			goto out;
-		e.steps_done++;
+		run_progress_done(&e.progress);
 	}
-	clear_progress(&e);
+	run_progress_clear(&e.progress);
 
 	sig = signals_pending();
 	if (sig) {
 		cleanup_free char *why = xasprintf("interrupted by SIG%s", sigabbrev_np(sig));
 
-		if (opts->verbosity >= 0)
-			fprintf(stderr, "SIG%s: stopping, cleaning up\n", sigabbrev_np(sig));
+		run_progress_say(&e.progress, 0, "SIG%s: stopping, cleaning up", sigabbrev_np(sig));
 		for (size_t ti = 0; ti < e.suite->n_targets; ti++)
 			for (size_t bi = 0; bi < e.suite->n_benches; bi++) {
 				struct cell_state *c = cell_of(&e, ti, bi);
@@ -771,7 +582,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	}
 	ret = sig ? 128 + sig : e.any_failed ? 1 : 0;
 out:
-	ticker_stop(&e);
+	run_progress_stop(&e.progress);
 	teardown(&e);
 	if (e.results) {
 		assay_error_t ferr = NULL;
@@ -784,15 +595,16 @@ out:
 		if (ret >= 0 && opts->verbosity >= 0)
 			printf("%s\n", results_dir(e.results));
 		if ((ret == 0 || ret == 1) && opts->report)
-			write_report(&e, opts);
-		else if (ret > 1 && opts->report && opts->verbosity >= 0)
-			fprintf(stderr,
-			        "report: not drawn for a stopped run; collector report %s\n",
-			        results_dir(e.results));
+			write_report(&e);
+		else if (ret > 1 && opts->report)
+			run_progress_say(&e.progress, 0,
+			                 "report: not drawn for a stopped run; collector report %s",
+			                 results_dir(e.results));
 	}
 	sig = signals_pending();
 	signals_restore();
 	engine_free(&e);
+	run_progress_destroy(&e.progress);
 	/* a signal during set-up or teardown still ends with its status */
 	if (ret < 0 && sig) {
 		assay_error_release(err);

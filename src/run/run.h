@@ -29,6 +29,12 @@ struct run_options {
 	const char *image_dir;     /* NULL = build/images */
 };
 
+/* results' meta for a run of suite (meta.c); a new object. */
+struct suite;
+json_t *run_meta(const struct suite *suite, const struct run_options *opts, const char *run_id);
+/* The current time, RFC 3339 UTC, malloc'd. */
+char *run_rfc3339_now(void);
+
 /* Runs the suite. Returns 0 (every run ok), 1 (some run failed), 128+signal when stopped by
  * SIGINT/SIGTERM (results kept), or <0 with *err (usage/config errors carry exit code 2). */
 int run_suite(const struct run_options *opts, assay_error_t *err);

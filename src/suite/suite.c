@@ -199,51 +199,12 @@ static int each_pair(struct ctx *c, yaml_node_t *map, const char *what, const ch
 
 /* ---- Targets ------------------------------------------------------------------------------ */
 
-static bool valid_word(const char *s, size_t n)
-{
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
-			return false;
-	return true;
-}
-
-bool suite_target_name_valid(const char *name)
-{
-	const char *rest;
-
-	if (!strcmp(name, "native"))
-		return true;
-	if (!strncmp(name, "oci/", 4))
-		return valid_word(name + 4, strlen(name + 4));
-	if (!strncmp(name, "cri/", 4)) {
-		rest = strchr(name + 4, '/');
-		return rest && valid_word(name + 4, (size_t)(rest - name - 4)) &&
-		       valid_word(rest + 1, strlen(rest + 1));
-	}
-	return false;
-}
-
+/* name is valid (target_name_valid) */
 static void target_init(struct suite_target *t, const char *name)
 {
-	const char *slash;
-
 	memset(t, 0, sizeof(*t));
 	t->name = xstrdup(name);
-	if (!strcmp(name, "native")) {
-		t->kind = SUITE_TARGET_NATIVE;
-	} else if (!strncmp(name, "oci/", 4)) {
-		t->kind = SUITE_TARGET_OCI;
-		t->runtime = xstrdup(name + 4);
-	} else {
-		t->kind = SUITE_TARGET_CRI;
-		slash = strchr(name + 4, '/');
-		t->daemon = strndup(name + 4, (size_t)(slash - name - 4));
-		t->runtime = xstrdup(slash + 1);
-		if (t->daemon == NULL)
-			abort();
-	}
+	target_parse_name(name, &t->type, &t->runtime, &t->daemon);
 }
 
 static void target_release(struct suite_target *t)
@@ -277,11 +238,14 @@ static int parse_targets(struct ctx *c, struct suite *s, yaml_node_t *n)
 
 		if (expect(c, t, YAML_SCALAR_NODE, "targets") < 0)
 			return -1;
-		if (!suite_target_name_valid(scalar(t)))
-			return at(c, t,
-			          "targets: expected native, oci/RUNTIME or cri/DAEMON/HANDLER "
-			          "(e.g. oci/runc, cri/containerd/runsc), got `%s`",
-			          scalar(t));
+		if (!target_name_valid(scalar(t))) {
+			cleanup_free char *syntaxes = target_syntaxes();
+
+			return at(
+			    c, t,
+			    "targets: expected %s (e.g. oci/runc, cri/containerd/runsc), got `%s`",
+			    syntaxes, scalar(t));
+		}
 		if (has_target(s, scalar(t)))
 			return at(c, t, "targets: `%s` listed twice", scalar(t));
 		add_target(s, scalar(t));
@@ -672,11 +636,10 @@ static int restrict_targets(struct suite *s, const char *list, assay_error_t *er
 				                  s->name, items[i]);
 				goto out;
 			}
-		} else if (!suite_target_name_valid(items[i])) {
-			assay_error_usage(err,
-			                  "target `%s`: expected native, oci/RUNTIME or "
-			                  "cri/DAEMON/HANDLER",
-			                  items[i]);
+		} else if (!target_name_valid(items[i])) {
+			cleanup_free char *syntaxes = target_syntaxes();
+
+			assay_error_usage(err, "target `%s`: expected %s", items[i], syntaxes);
 			goto out;
 		} else if (!has_target(tmp, items[i])) {
 			add_target(tmp, items[i]);
@@ -740,140 +703,3 @@ int suite_restrict(struct suite *s, const char *targets, char *const *bench_glob
 }
 
 /* ---- The plan ----------------------------------------------------------------------------- */
-
-struct suite_step *suite_plan(const struct suite *s, size_t *n)
-{
-	struct suite_step *steps = xcalloc(suite_runs(s) + 1, sizeof(*steps));
-	size_t k = 0;
-
-	for (size_t b = 0; b < s->n_benches; b++) {
-		unsigned rounds = s->benches[b].warmup + s->benches[b].runs;
-
-		if (s->order == SUITE_ORDER_INTERLEAVED) {
-			for (unsigned r = 0; r < rounds; r++)
-				for (size_t t = 0; t < s->n_targets; t++)
-					steps[k++] =
-					    (struct suite_step){t, b, r, r < s->benches[b].warmup};
-		} else {
-			for (size_t t = 0; t < s->n_targets; t++)
-				for (unsigned r = 0; r < rounds; r++)
-					steps[k++] =
-					    (struct suite_step){t, b, r, r < s->benches[b].warmup};
-		}
-	}
-	*n = k;
-	return steps;
-}
-
-size_t suite_cells(const struct suite *s)
-{
-	return s->n_targets * s->n_benches;
-}
-
-size_t suite_runs(const struct suite *s)
-{
-	size_t n = 0;
-
-	for (size_t b = 0; b < s->n_benches; b++)
-		n += (size_t)(s->benches[b].warmup + s->benches[b].runs) * s->n_targets;
-	return n;
-}
-
-/* A parameter's value as a number: the suite's, else the benchmark's default, else 0. */
-static double param_num(const struct suite_bench *b, const char *name)
-{
-	const char *v = json_string_value(json_object_get(b->params, name));
-	const struct benchmark_param *p = v ? NULL : benchmarks_param(b->def, name);
-	char *end;
-	double d;
-
-	if (v == NULL && p)
-		v = p->def;
-	if (v == NULL)
-		return 0;
-	d = strtod(v, &end);
-	switch (*end) {
-	case 'K':
-	case 'k':
-		d *= 1024;
-		break;
-	case 'M':
-	case 'm':
-		d *= 1024 * 1024;
-		break;
-	case 'G':
-	case 'g':
-		d *= 1024.0 * 1024 * 1024;
-		break;
-	case 'T':
-	case 't':
-		d *= 1024.0 * 1024 * 1024 * 1024;
-		break;
-	}
-	return d;
-}
-
-static double list_len(const struct suite_bench *b, const char *name)
-{
-	const char *v = json_string_value(json_object_get(b->params, name));
-	double n = v && *v ? 1 : 0;
-
-	for (; v && *v; v++)
-		n += *v == ',';
-	return n;
-}
-
-/* Seconds a launch costs on top of the work, by runtime (measured by hand here, see
- * DESIGN.md "CRI on this machine"); unknown runtimes are taken as runc-like. */
-static double launch_s(const struct suite_target *t)
-{
-	bool gvisor = t->runtime && !strcmp(t->runtime, "runsc");
-
-	switch (t->kind) {
-	case SUITE_TARGET_NATIVE:
-		return 0.01;
-	case SUITE_TARGET_OCI:
-		return gvisor ? 0.8 : 0.15;
-	case SUITE_TARGET_CRI:
-		return gvisor ? 1.0 : 0.3;
-	}
-	return 0;
-}
-
-double suite_estimate_s(const struct suite *s)
-{
-	double total = 0;
-
-	for (size_t b = 0; b < s->n_benches; b++) {
-		const struct suite_bench *sb = &s->benches[b];
-		double time = param_num(sb, "time"), work;
-
-		work = time > 0 ? time : param_num(sb, "events") * sb->def->event_s;
-		if (sb->def->est_list)
-			work +=
-			    list_len(sb, sb->def->est_list) * param_num(sb, sb->def->est_item_time);
-		work += param_num(sb, "warmup-time");
-		if (sb->def->scratch) /* prepare: write the files at ~500 MiB/s */
-			work += param_num(sb, "file-total-size") / (500.0 * 1024 * 1024);
-		/* a CFS quota stretches the work by period/quota */
-		if (param_num(sb, "quota") > 0 && param_num(sb, "period") > 0)
-			work *= param_num(sb, "period") / param_num(sb, "quota");
-		if (work == 0) /* memory tests bounded by size: ~30 GiB/s */
-			work = param_num(sb, "memory-total-size") / (30.0 * 1024 * 1024 * 1024);
-		for (size_t t = 0; t < s->n_targets; t++) {
-			double launch = launch_s(&s->targets[t]);
-
-			/* the CRI-only kinds are skipped at once on other targets */
-			if (sb->def->kind != BENCHMARK_WORKLOAD &&
-			    sb->def->kind != BENCHMARK_STARTUP &&
-			    s->targets[t].kind != SUITE_TARGET_CRI)
-				continue;
-
-			/* scalability: every pod is started and destroyed (measured here:
-			 * about 0.6 launches per pod, all told) */
-			total += (sb->warmup + sb->runs) *
-			         (work + launch * (1 + 0.6 * param_num(sb, "pods")));
-		}
-	}
-	return total;
-}

@@ -28,21 +28,16 @@
 
 #include "benchmarks/benchmarks.h"
 #include "lib/error.h"
+#include "targets/target.h"
 
 enum suite_order {
 	SUITE_ORDER_INTERLEAVED, /* per benchmark, round by round: A B C A B C ... */
 	SUITE_ORDER_SEQUENTIAL,  /* per benchmark, target by target: A A A B B B ... */
 };
 
-enum suite_target_kind {
-	SUITE_TARGET_NATIVE,
-	SUITE_TARGET_OCI,
-	SUITE_TARGET_CRI,
-};
-
 struct suite_target {
-	char *name; /* "native", "oci/runc", "cri/containerd/runsc" */
-	enum suite_target_kind kind;
+	char *name;                     /* "native", "oci/runc", "cri/containerd/runsc" */
+	const struct target_type *type; /* its row of the targets table (targets/target.h) */
 	char *runtime; /* "runc" (oci/runc, cri/containerd/runc); NULL for native */
 	char *daemon;  /* "containerd" for CRI targets; NULL otherwise */
 };
@@ -85,10 +80,6 @@ int suite_load(const char *path, struct suite **out, assay_error_t *err);
 int suite_parse(const char *path, const char *text, size_t len, struct suite **out,
                 assay_error_t *err);
 void suite_free(struct suite *s);
-
-/* Whether a target name is well formed: native, oci/RUNTIME, cri/DAEMON/HANDLER (names of
- * [A-Za-z0-9._-]). Whether it can run here is the run engine's business (skipped cells). */
-bool suite_target_name_valid(const char *name);
 
 /* Command-line overrides of `collector run`, applied after loading:
  *  targets: comma-separated names/globs; a name not in the suite is added (NULL: keep);

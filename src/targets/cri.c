@@ -23,6 +23,7 @@
 #include "targets/target.h"
 #include "lib/fs.h"
 #include "lib/layout.h"
+#include "runtimes/runtimes.h"
 #include "lib/util.h"
 
 struct cri_shared {
@@ -45,23 +46,29 @@ struct cri_priv {
 	const char *note; /* the handler's, e.g. how crun had to run here */
 };
 
-/* The run's own copy of a libexec helper the shim execs (a rebuild during the suite must not
- * pull it away), malloc'd; NULL when the build has none (the handler then says so). */
-static char *copy_helper(const struct target *t, const char *name)
+/* The run's own copies of the runtimes' helpers the shim execs (runtimes.h), in the run
+ * directory: a rebuild during the suite must not pull them away. One missing from the build is
+ * left out (its handler then says so). */
+static void copy_helpers(const struct target *t)
 {
-	cleanup_free char *src = assay_libexec_path(name);
-	char *dst = xasprintf("%s/%s", t->cfg.run_dir, name);
-	char *cp[] = {"cp", src, dst, NULL};
-	assay_error_t err = NULL;
+	size_t n;
+	const struct runtime *rt = runtimes(&n);
 
-	if (src && access(dst, X_OK) == 0)
-		return dst;
-	if (src == NULL || proc_command(cp, PROC_HELPER_TIMEOUT_NS, NULL, NULL, &err) != 0) {
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *src = rt[i].helper ? assay_libexec_path(rt[i].helper) : NULL;
+		cleanup_free char *dst = NULL;
+		char *cp[] = {"cp", src, NULL, NULL};
+		assay_error_t err = NULL;
+
+		if (src == NULL)
+			continue;
+		dst = xasprintf("%s/%s", t->cfg.run_dir, rt[i].helper);
+		cp[2] = dst;
+		if (access(dst, X_OK) < 0 &&
+		    proc_command(cp, PROC_HELPER_TIMEOUT_NS, NULL, NULL, &err) != 0)
+			unlink(dst);
 		assay_error_release(&err);
-		free(dst);
-		return NULL;
 	}
-	return dst;
 }
 
 static int shared_open(struct target *t, assay_error_t *err)
@@ -75,13 +82,10 @@ static int shared_open(struct target *t, assay_error_t *err)
 		cleanup_free char *dir = xasprintf("%s/containerd", t->cfg.run_dir);
 		cleanup_free char *pause_archive = xasprintf("%s/pause.tar", t->cfg.image_dir);
 		cleanup_free char *pause_ref = NULL;
-		cleanup_free char *adapter = copy_helper(t, "assay-runsc");
-		cleanup_free char *wrapper = copy_helper(t, "assay-crun");
-		struct daemon_opts o = {.run_dir = dir,
-		                        .pause_archive = pause_archive,
-		                        .runsc_adapter = adapter,
-		                        .crun_wrapper = wrapper};
+		struct daemon_opts o = {
+		    .run_dir = dir, .pause_archive = pause_archive, .helper_dir = t->cfg.run_dir};
 
+		copy_helpers(t);
 		if (layout_ref(t->cfg.image_dir, "pause", &pause_ref, err) < 0)
 			goto fail;
 		o.pause_ref = pause_ref;
@@ -201,9 +205,11 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 		const struct daemon_handler *h = daemon_handler(shared.daemon, t->runtime);
 
 		if (h == NULL) {
+			cleanup_free char *names = runtime_names();
+
 			*reason = xasprintf("the embedded containerd has no runtime handler `%s` "
-			                    "(it has runc, runsc, crun)",
-			                    t->runtime);
+			                    "(it has %s)",
+			                    t->runtime, names);
 			return 1;
 		}
 		p->sandbox_mode = h->sandbox_mode;
@@ -408,11 +414,8 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		ret = target_cri_failed(shared.client, res, "CreateContainer", err);
 		goto guard;
 	}
-	if (pod.cgparent) {
-		cleanup_free char *cg = xasprintf("%s/%s", pod.cgparent, pod.ctr_id);
-
-		observer_cgroup(obs, "container", cg);
-	}
+	if (pod.cgparent)
+		observer_cgroup(obs, "pod", pod.cgparent);
 	if (signals_pending()) {
 		wret = PROC_STOPPED;
 		goto stop;
@@ -515,7 +518,9 @@ static void cri_t_cleanup(struct target *t)
 }
 
 const struct target_ops target_cri_ops = {
-    .kind = TARGET_CRI,
+    .shared_daemon = true,
+    .version_key = "cri_daemon",
+    .cri_endpoint = target_cri_endpoint,
     .probe = cri_t_probe,
     .prepare = cri_t_prepare,
     .run = cri_t_run,

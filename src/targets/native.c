@@ -94,7 +94,6 @@ static void native_cleanup(struct target *t)
 }
 
 const struct target_ops target_native_ops = {
-    .kind = TARGET_NATIVE,
     .probe = native_probe,
     .prepare = native_prepare,
     .run = native_run,

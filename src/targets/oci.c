@@ -14,11 +14,11 @@
 
 #include "lib/proc.h"
 #include "lib/cgroup.h"
-#include "adapter/cgroup-view.h"
 #include "targets/target.h"
 #include "lib/fs.h"
 #include "lib/json.h"
 #include "lib/layout.h"
+#include "runtimes/runtimes.h"
 #include "lib/util.h"
 
 #define OCI_PATH_ENV "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -40,9 +40,15 @@ struct oci_priv {
 	char *current_id; /* container being run, for on_stop */
 };
 
+/* Its row of the runtimes table, or NULL for a runtime assay knows nothing special about. */
+static const struct runtime *row(const struct target *t)
+{
+	return runtime_find(t->runtime);
+}
+
 static bool is_runsc(const struct target *t)
 {
-	return !strcmp(t->runtime, "runsc");
+	return row(t) && row(t)->gvisor;
 }
 
 /* Global flags go before the subcommand. */
@@ -69,19 +75,19 @@ static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 		*reason = xasprintf("OCI runtime `%s` not installed (not in PATH)", t->runtime);
 		return 1;
 	}
-	/* crun goes through assay-crun, which hides a cgroup v2 hierarchy crun would refuse
-	 * (adapter/cgroup-view.h) */
-	if (!strcmp(t->runtime, "crun") && cgview_crun_note()) {
-		char *wrapper = assay_libexec_path("assay-crun");
+	/* a runtime that needs a helper of assay's here goes through it (crun: assay-crun, which
+	 * hides a cgroup v2 hierarchy crun would refuse) */
+	if (row(t) && row(t)->helper_oci && runtime_needs_helper(row(t))) {
+		char *helper = assay_libexec_path(row(t)->helper);
 
-		if (wrapper == NULL) {
-			free(bin);
-			*reason = xstrdup("the assay-crun wrapper was not found (make builds "
-			                  "build/libexec/assay-crun)");
+		free(bin);
+		if (helper == NULL) {
+			*reason = xasprintf("the %s helper was not found (make builds "
+			                    "build/libexec/%s)",
+			                    row(t)->helper, row(t)->helper);
 			return 1;
 		}
-		free(bin);
-		bin = wrapper;
+		bin = helper;
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->bin = bin;
@@ -405,7 +411,7 @@ static json_t *oci_meta(struct target *t)
 	                 "network",
 	                 is_runsc(t) ? "host network namespace, runsc --network=none"
 	                             : "host network namespace",
-	                 "cgroups", strcmp(t->runtime, "crun") ? NULL : cgview_crun_note());
+	                 "cgroups", row(t) && row(t)->note ? row(t)->note() : NULL);
 }
 
 static void oci_cleanup(struct target *t)
@@ -452,7 +458,6 @@ static void oci_cleanup(struct target *t)
 }
 
 const struct target_ops target_oci_ops = {
-    .kind = TARGET_OCI,
     .probe = oci_probe,
     .prepare = oci_prepare,
     .run = oci_run,

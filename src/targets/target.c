@@ -1,5 +1,6 @@
-/* What the targets share: names, child processes with timeouts and stop signals, workload
- * output parsing, phases, image extraction. */
+/* What the targets share: their life as objects, phases, child processes of a run, workload
+ * output parsing, image extraction, scratch directories. The table of target types and their
+ * names is types.c. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -23,87 +24,6 @@
 #include "lib/json.h"
 #include "lib/layout.h"
 #include "lib/util.h"
-
-static bool valid_word(const char *s, size_t n)
-{
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
-			return false;
-	return true;
-}
-
-/* native | oci/<runtime> | cri/<daemon>/<handler> */
-static int parse_name(const char *name, enum target_kind *kind, char **runtime, char **daemon)
-{
-	const char *a, *b;
-
-	*runtime = *daemon = NULL;
-	if (!strcmp(name, "native")) {
-		*kind = TARGET_NATIVE;
-		return 0;
-	}
-	if (!strncmp(name, "oci/", 4)) {
-		a = name + 4;
-		if (!valid_word(a, strlen(a)))
-			return -1;
-		*kind = TARGET_OCI;
-		*runtime = xstrdup(a);
-		return 0;
-	}
-	if (!strncmp(name, "cri/", 4)) {
-		a = name + 4;
-		b = strchr(a, '/');
-		if (b == NULL || !valid_word(a, (size_t)(b - a)) ||
-		    !valid_word(b + 1, strlen(b + 1)))
-			return -1;
-		*kind = TARGET_CRI;
-		*daemon = strndup(a, (size_t)(b - a));
-		*runtime = xstrdup(b + 1);
-		return 0;
-	}
-	return -1;
-}
-
-bool target_name_valid(const char *name)
-{
-	enum target_kind kind;
-	char *rt, *d;
-	int ret = parse_name(name, &kind, &rt, &d);
-
-	free(rt);
-	free(d);
-	return ret == 0;
-}
-
-int target_new(const char *name, const struct target_config *cfg, struct target **out,
-               assay_error_t *err)
-{
-	enum target_kind kind;
-	struct target *t;
-	char *rt, *d;
-
-	if (parse_name(name, &kind, &rt, &d) < 0)
-		return assay_error_usage(err,
-		                         "unknown target `%s` (expected native, oci/RUNTIME or "
-		                         "cri/DAEMON/HANDLER)",
-		                         name);
-	t = xcalloc(1, sizeof(*t));
-	t->name = xstrdup(name);
-	t->runtime = rt;
-	t->daemon = d;
-	t->cfg = *cfg;
-	t->ops = kind == TARGET_NATIVE ? &target_native_ops
-	         : kind == TARGET_OCI  ? &target_oci_ops
-	                               : &target_cri_ops;
-	t->dir = xasprintf("%s/%s", cfg->run_dir, name);
-	for (char *p = t->dir + strlen(cfg->run_dir) + 1; *p; p++)
-		if (*p == '/')
-			*p = '-';
-	*out = t;
-	return 0;
-}
 
 void target_free(struct target *t)
 {

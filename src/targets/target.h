@@ -24,12 +24,6 @@
 #include "lib/signals.h"
 #include "observer/observer.h"
 
-enum target_kind {
-	TARGET_NATIVE,
-	TARGET_OCI,
-	TARGET_CRI,
-};
-
 /* What every target of one suite shares. Strings are borrowed for the target's lifetime. */
 struct target_config {
 	const char *run_dir;   /* private 0700 directory of this invocation (/run/assay/<id>) */
@@ -68,7 +62,15 @@ struct target_result {
 struct target;
 
 struct target_ops {
-	enum target_kind kind;
+	/* Targets sharing a daemon (the CRI targets' embedded containerd) are torn down after the
+	 * others: the last of them stops it. */
+	bool shared_daemon;
+	/* The key in results' meta.versions for the version of its daemon ("cri_daemon"), or NULL
+	 * (the version then goes to target_info only). */
+	const char *version_key;
+	/* Non-NULL for targets that speak the CRI: the endpoint of their daemon, malloc'd (the CRI
+	 * kinds of src/kinds/ run on these only). */
+	char *(*cri_endpoint)(const struct target *t);
 	/* 0 = usable; 1 = cannot run here, *reason set (malloc'd); <0 = error. */
 	int (*probe)(struct target *t, char **reason, assay_error_t *err);
 	/* images: NULL-terminated names the suite will run on this target. 1 = skipped as above. */
@@ -95,6 +97,27 @@ struct target {
 	void *priv;
 	int seq; /* containers started so far, for unique names */
 };
+
+/* A row of the table of target types (types.c). */
+struct target_type {
+	const char *prefix; /* a name of this type starts with it: "native", "oci/", "cri/" */
+	/* The name's shape, its words in capitals: "oci/RUNTIME", "cri/DAEMON/HANDLER"
+	 * (RUNTIME and HANDLER become target.runtime; DAEMON and ENGINE target.daemon). */
+	const char *syntax;
+	const struct target_ops *ops;
+	/* Estimates (suite_estimate_s): seconds one launch costs on top of the work, with a
+	 * runc-like runtime and with gVisor (runsc), measured on this kind of machine. */
+	double launch_s, gvisor_launch_s;
+};
+
+const struct target_type *target_types(size_t *n);
+/* The row a name belongs to, or NULL when it is no target name. */
+const struct target_type *target_type_of(const char *name);
+/* Its row, runtime and daemon (malloc'd, NULL when the shape has none); -1 when not a name. */
+int target_parse_name(const char *name, const struct target_type **type, char **runtime,
+                      char **daemon);
+/* "native, oci/RUNTIME or cri/DAEMON/HANDLER": every row's syntax, malloc'd. */
+char *target_syntaxes(void);
 
 /* Parses a target name; unknown names are usage errors (exit 2). */
 int target_new(const char *name, const struct target_config *cfg, struct target **out,

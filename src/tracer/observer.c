@@ -42,7 +42,6 @@ struct trace_observer {
 	struct tracer *t;
 	struct tracer_stats *run0, *ph0, *now;
 	json_t *phases;
-	bool cri;
 	char *own_cg;     /* our cpuacct cgroup directory, NULL if we could not make one */
 	char *orig_cg;    /* where the collector was before */
 	uint64_t own_cg0; /* its usage at run_begin */
@@ -229,15 +228,34 @@ static void own_cgroup_leave(struct trace_observer *o)
 	rmdir(o->own_cg);
 }
 
+/* The run directories' copies of the runtimes' helpers (the embedded containerd's shims run
+ * them from /run/assay/<id>/): oci-runtime, like the originals. */
+static void add_helper_copy(const char *exe, unsigned int role, void *ctx)
+{
+	struct tracer *t = ctx;
+	cleanup_free char *pattern = NULL;
+	assay_error_t err = NULL;
+	glob_t g;
+
+	if (role != ATTR_ROLE_OCI_RUNTIME)
+		return;
+	pattern = xasprintf("/run/assay/*/%s", exe);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (tracer_add_exe(t, g.gl_pathv[i], role, &err) < 0)
+			assay_error_release(&err);
+	globfree(&g);
+}
+
 /* Executables the engine uses that the tracer's table cannot know in advance: native targets
- * exec <collector's dir>/bin/<image>; the embedded containerd runs copies of the runsc adapter
- * and the crun wrapper from its run directory (/run/assay/<id>/assay-{runsc,crun}). */
+ * exec <collector's dir>/bin/<image>; the embedded containerd runs copies of the runtimes'
+ * helpers from its run directory. */
 static void add_run_exes(struct trace_observer *o, const struct observer_run *info)
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	assay_error_t err = NULL;
-	glob_t g;
 
 	if (n > 0 && info->image) {
 		cleanup_free char *bin = NULL;
@@ -252,12 +270,7 @@ static void add_run_exes(struct trace_observer *o, const struct observer_run *in
 		    tracer_add_exe(o->t, bin, ATTR_ROLE_WORKLOAD, &err) < 0)
 			assay_error_release(&err);
 	}
-	if (glob("/run/assay/*/assay-{runsc,crun}", GLOB_BRACE, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			if (tracer_add_exe(o->t, g.gl_pathv[i], ATTR_ROLE_OCI_RUNTIME, &err) < 0)
-				assay_error_release(&err);
-		globfree(&g);
-	}
+	tracer_role_exes(add_helper_copy, o->t);
 }
 
 static volatile sig_atomic_t noted_stop;
@@ -291,7 +304,6 @@ static int obs_run_begin(void *ctx, const struct observer_run *info)
 	json_decref(o->phases);
 	o->phases = json_object();
 	o->failed = false;
-	o->cri = info->target && !strncmp(info->target, "cri/", 4);
 	add_run_exes(o, info);
 	o->own_cg0 = own_usage(o);
 	if (tracer_snapshot(o->t, o->run0, &err) < 0) {
@@ -353,16 +365,11 @@ static void obs_process(void *ctx, const char *role, pid_t pid)
 static void obs_cgroup(void *ctx, const char *role, const char *path)
 {
 	struct trace_observer *o = ctx;
-	cleanup_free char *dir = xstrdup(path);
-	cleanup_free char *usage = NULL;
-	char *slash;
+	cleanup_free char *usage = xasprintf(CPUACCT "%s/cpuacct.usage", path);
+	/* a pod's cgroup lives until the run's teardown; a container's may go as soon as it
+	 * exits (an OCI runtime removes it), so those are polled */
+	bool pod = !strcmp(role, "pod");
 
-	(void)role;
-	/* CRI: the container's parent is the pod's cgroup, made for this run, holding the pause
-	 * container as well. */
-	if (o->cri && (slash = strrchr(dir, '/')) && slash != dir)
-		*slash = 0;
-	usage = xasprintf(CPUACCT "%s/cpuacct.usage", dir);
 	pthread_mutex_lock(&o->lock);
 	for (int i = 0; i < o->ncg; i++) {
 		if (!strcmp(o->cg[i].path, usage)) {
@@ -377,7 +384,7 @@ static void obs_cgroup(void *ctx, const char *role, const char *path)
 	}
 	pthread_mutex_unlock(&o->lock);
 	cgroups_poll(o);
-	if (!o->cri)
+	if (!pod)
 		poller_start(o);
 }
 

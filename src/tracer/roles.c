@@ -1,6 +1,7 @@
 /* The roles table (roles.h). */
 #include <string.h>
 
+#include "runtimes/runtimes.h"
 #include "tracer/roles.h"
 
 /* Okabe-Ito based colours: distinguishable for the common colour-vision deficiencies. */
@@ -13,17 +14,18 @@ static const struct tracer_role roles[] = {
      "gVisor's ptrace stubs: the workload's address spaces",
      0xF0E442,
      {NULL}},
+    /* the runtimes table's programs and helpers too (tracer_role_exes) */
     {ATTR_ROLE_OCI_RUNTIME,
      "oci-runtime",
      "OCI runtime invocations (runc, crun, the runsc CLI, runc init, assay's helpers)",
      0x009E73,
-     {"runc", "crun", "assay-runsc", "assay-crun", NULL}},
+     {NULL}},
+    /* the runtimes table's own shims too */
     {ATTR_ROLE_SHIM,
      "shim",
      "the containerd shim (or conmon) that watches the container",
      0x56B4E9,
-     {"containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2",
-      "containerd-shim-runsc-v1", "conmon", NULL}},
+     {"containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "conmon", NULL}},
     {ATTR_ROLE_CRI_DAEMON,
      "cri-daemon",
      "the CRI daemon (containerd, crio)",
@@ -87,14 +89,49 @@ unsigned int tracer_runsc_role(const char *arg0)
 	return ATTR_ROLE_OCI_RUNTIME;
 }
 
-/* The role whose exes hold base name `name` (len bytes), or ATTR_NR_ROLES. */
-static unsigned int role_of_exe(const char *name, size_t len)
+void tracer_role_exes(void (*visit)(const char *exe, unsigned int role, void *ctx), void *ctx)
 {
+	size_t n;
+	const struct runtime *rt = runtimes(&n);
+
 	for (size_t i = 0; i < N_ROLES; i++)
 		for (const char *const *e = roles[i].exes; *e; e++)
-			if (strlen(*e) == len && !strncmp(*e, name, len))
-				return roles[i].id;
-	return ATTR_NR_ROLES;
+			visit(*e, roles[i].id, ctx);
+	for (size_t i = 0; i < n; i++) {
+		const char *const shims[] = {rt[i].shim, rt[i].own_shim};
+
+		if (rt[i].binary)
+			visit(rt[i].binary, rt[i].gvisor ? ATTR_EXE_RUNSC : ATTR_ROLE_OCI_RUNTIME,
+			      ctx);
+		if (rt[i].helper)
+			visit(rt[i].helper, ATTR_ROLE_OCI_RUNTIME, ctx);
+		for (size_t j = 0; j < 2; j++)
+			if (shims[j])
+				visit(shims[j], ATTR_ROLE_SHIM, ctx);
+	}
+}
+
+struct exe_query {
+	const char *name;
+	size_t len;
+	unsigned int role;
+};
+
+static void match_exe(const char *exe, unsigned int role, void *ctx)
+{
+	struct exe_query *q = ctx;
+
+	if (q->role == ATTR_NR_ROLES && strlen(exe) == q->len && !strncmp(exe, q->name, q->len))
+		q->role = role;
+}
+
+/* The role of the program with base name `name` (len bytes), or ATTR_NR_ROLES. */
+static unsigned int role_of_exe(const char *name, size_t len)
+{
+	struct exe_query q = {name, len, ATTR_NR_ROLES};
+
+	tracer_role_exes(match_exe, &q);
+	return q.role;
 }
 
 unsigned int tracer_role_of_process(const char *comm, const char *cmdline)
@@ -109,7 +146,8 @@ unsigned int tracer_role_of_process(const char *comm, const char *cmdline)
 	blen = (size_t)(cmdline + a0 - base);
 	if (!strncmp(cmdline, "runsc-", 6))
 		return tracer_runsc_role(cmdline);
-	if (blen == strlen(TRACER_RUNSC_EXE) && !strncmp(base, TRACER_RUNSC_EXE, blen)) {
+	r = role_of_exe(base, blen);
+	if (r == ATTR_EXE_RUNSC) {
 		/* the CLI itself running a sandbox's part: `runsc ... boot`, `runsc ... gofer` */
 		if (strstr(cmdline, " boot "))
 			return ATTR_ROLE_SENTRY;
@@ -117,8 +155,7 @@ unsigned int tracer_role_of_process(const char *comm, const char *cmdline)
 			return ATTR_ROLE_GOFER;
 		return ATTR_ROLE_OCI_RUNTIME;
 	}
-	r = role_of_exe(base, blen);
 	if (r == ATTR_NR_ROLES)
 		r = role_of_exe(comm, strcspn(comm, "\n"));
-	return r == ATTR_NR_ROLES ? ATTR_ROLE_OTHER : r;
+	return r >= ATTR_NR_ROLES ? ATTR_ROLE_OTHER : r;
 }

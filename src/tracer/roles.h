@@ -2,8 +2,9 @@
  * stands for, its colour in the figures, the programs that take it at exec, in drawing order
  * (the workload at the bottom, then what a runtime adds from the inside out). The tracer's exe
  * table, the report's stacks and colours, and the kinds that classify processes from /proc
- * (scalability's footprint, limits' CPU shares) all read it. A new component (a daemon, a
- * shim) is a role in bpf/attribution.h plus one row in roles.c. */
+ * (scalability's footprint, limits' CPU shares) all read it, and it takes the programs of the
+ * runtimes table (runtimes.h) as theirs. A new component (a daemon, a shim) is a role in
+ * bpf/attribution.h plus one row in roles.c; a new runtime's programs need no row here. */
 #ifndef ASSAY_TRACER_ROLES_H
 #define ASSAY_TRACER_ROLES_H
 
@@ -20,8 +21,8 @@ struct tracer_role {
 	const char *name;   /* its key in results ("cri-daemon") */
 	const char *what;   /* one line: what it stands for */
 	unsigned int color; /* 0xRRGGBB, the same in every figure */
-	/* Programs that take this role when exec'd, by base name: found in the usual bin
-	 * directories and in this build's libexec/ (assay's own helpers). NULL-terminated. */
+	/* Programs that take this role when exec'd, by base name (see tracer_role_exes): found in
+	 * the usual bin directories and in this build's libexec/. NULL-terminated. */
 	const char *exes[TRACER_ROLE_MAX_EXES];
 };
 
@@ -35,6 +36,11 @@ const struct tracer_role *tracer_role_by_name(const char *name);
 const char *tracer_role_name(unsigned int role);
 /* -1 when unknown. */
 int tracer_role_from_name(const char *name);
+
+/* Every program that takes a role when exec'd: the table's exes, and the runtimes table's
+ * (runtimes.h): each runtime's program and assay's helper for it as oci-runtime (gVisor's as
+ * ATTR_EXE_RUNSC), its shims as shim. */
+void tracer_role_exes(void (*visit)(const char *exe, unsigned int role, void *ctx), void *ctx);
 
 /* runsc is one executable for several roles: the CLI (oci-runtime), and its re-execs as the
  * Sentry ("runsc-sandbox") and the Gofer ("runsc-gofer"), told apart by argv[0]. */

@@ -103,31 +103,44 @@ int tracer_add_exe(struct tracer *t, const char *path, unsigned int role, assay_
 	return 0;
 }
 
-/* Every program of the roles table (roles.c) found in the usual directories or in this build's
- * libexec/ (assay's helpers), runsc (whose role argv[0] decides), and the collector itself. */
-static int add_known_exes(struct tracer *t, assay_error_t *err)
+struct exe_adder {
+	struct tracer *t;
+	assay_error_t *err;
+	int ret;
+};
+
+/* One program of the roles table (tracer_role_exes): every copy of it in the usual directories
+ * and in this build's libexec/ (assay's helpers). */
+static void add_exe(const char *exe, unsigned int role, void *ctx)
 {
-	size_t n;
-	const struct tracer_role *roles = tracer_roles(&n);
+	struct exe_adder *a = ctx;
+	cleanup_free char *lib = NULL;
 
-	for (size_t i = 0; i <= n; i++) {
-		const char *const runsc[] = {TRACER_RUNSC_EXE, NULL};
-		const char *const *exes = i < n ? roles[i].exes : runsc;
-		unsigned int role = i < n ? roles[i].id : ATTR_EXE_RUNSC;
+	if (a->ret < 0)
+		return;
+	lib = assay_libexec_path(exe);
+	if (lib && tracer_add_exe(a->t, lib, role, a->err) < 0) {
+		a->ret = -1;
+		return;
+	}
+	for (size_t d = 0; d < sizeof(exe_dirs) / sizeof(exe_dirs[0]); d++) {
+		cleanup_free char *p = xasprintf("%s/%s", exe_dirs[d], exe);
 
-		for (; *exes; exes++) {
-			cleanup_free char *lib = assay_libexec_path(*exes);
-
-			if (lib && tracer_add_exe(t, lib, role, err) < 0)
-				return -1;
-			for (size_t d = 0; d < sizeof(exe_dirs) / sizeof(exe_dirs[0]); d++) {
-				cleanup_free char *p = xasprintf("%s/%s", exe_dirs[d], *exes);
-
-				if (access(p, X_OK) == 0 && tracer_add_exe(t, p, role, err) < 0)
-					return -1;
-			}
+		if (access(p, X_OK) == 0 && tracer_add_exe(a->t, p, role, a->err) < 0) {
+			a->ret = -1;
+			return;
 		}
 	}
+}
+
+/* Every program of the roles table, and the collector itself. */
+static int add_known_exes(struct tracer *t, assay_error_t *err)
+{
+	struct exe_adder a = {t, err, 0};
+
+	tracer_role_exes(add_exe, &a);
+	if (a.ret < 0)
+		return -1;
 	return tracer_add_exe(t, "/proc/self/exe", ATTR_ROLE_COLLECTOR, err);
 }
 

@@ -236,6 +236,7 @@ int main(int argc, char **argv)
 	const char *image_archive = NULL, *image_ref = NULL, *mark = NULL, *reclaim = NULL;
 	cleanup_free char *handlers = xstrdup("runc,runsc");
 	cleanup_free char *run_dir = NULL;
+	cleanup_free char *helper_dir = NULL;
 	struct sigaction sa = {.sa_handler = on_signal};
 	assay_error_t err = NULL;
 	struct daemon *d = NULL;
@@ -258,8 +259,12 @@ int main(int argc, char **argv)
 		case 'I':
 			image_ref = optarg;
 			break;
-		case 'a':
-			opts.runsc_adapter = optarg;
+		case 'a': /* a helper's path: its directory holds the others */
+			free(helper_dir);
+			helper_dir = xstrdup(optarg);
+			if (strrchr(helper_dir, '/'))
+				*strrchr(helper_dir, '/') = '\0';
+			opts.helper_dir = helper_dir;
 			break;
 		case 'r':
 			opts.run_dir = optarg;

@@ -71,12 +71,14 @@ static void good_suite(void)
 	is_str(s->description, "a test suite", "description");
 	is_int(s->n_targets, 3, "three targets");
 	is_str(s->targets[2].name, "cri/containerd/runsc", "target name");
-	ok(s->targets[2].kind == SUITE_TARGET_CRI && !strcmp(s->targets[2].daemon, "containerd") &&
+	ok(s->targets[2].type == target_type_of("cri/x/y") &&
+	       !strcmp(s->targets[2].daemon, "containerd") &&
 	       !strcmp(s->targets[2].runtime, "runsc"),
 	   "cri target split into daemon and runtime");
-	ok(s->targets[1].kind == SUITE_TARGET_OCI && !strcmp(s->targets[1].runtime, "runc"),
+	ok(s->targets[1].type == target_type_of("oci/x") && !strcmp(s->targets[1].runtime, "runc"),
 	   "oci target");
-	ok(s->targets[0].kind == SUITE_TARGET_NATIVE && s->targets[0].runtime == NULL, "native");
+	ok(s->targets[0].type == target_type_of("native") && s->targets[0].runtime == NULL,
+	   "native");
 	is_int(s->n_benches, 7, "glob expanded: syscall, cpu and five disk benchmarks");
 	is_str(s->benches[0].def->name, "performance.syscall", "order kept");
 	is_str(s->benches[2].def->name, "performance.disk.rndrd", "glob expands sorted");
@@ -342,13 +344,12 @@ static void estimates(void)
 
 int main(void)
 {
-	ok(suite_target_name_valid("native") && suite_target_name_valid("oci/crun") &&
-	       suite_target_name_valid("cri/containerd/runsc") &&
-	       suite_target_name_valid("cri/crio/kata-qemu"),
+	ok(target_name_valid("native") && target_name_valid("oci/crun") &&
+	       target_name_valid("cri/containerd/runsc") && target_name_valid("cri/crio/kata-qemu"),
 	   "target names");
-	ok(!suite_target_name_valid("oci/") && !suite_target_name_valid("cri/containerd") &&
-	       !suite_target_name_valid("cri//runc") && !suite_target_name_valid("docker") &&
-	       !suite_target_name_valid("oci/run c"),
+	ok(!target_name_valid("oci/") && !target_name_valid("cri/containerd") &&
+	       !target_name_valid("cri//runc") && !target_name_valid("docker") &&
+	       !target_name_valid("oci/run c"),
 	   "bad target names");
 	good_suite();
 	restrict_suite();

@@ -1,0 +1,35 @@
+/* What containerd.c (start, config, handlers) and reap.c (stop, the leftover sweep) share. */
+#ifndef ASSAY_DAEMONS_INTERNAL_H
+#define ASSAY_DAEMONS_INTERNAL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cri/cri.h"
+#include "daemons/daemon.h"
+
+#define STOP_TIMEOUT_MS          10000u
+#define TEARDOWN_CALL_TIMEOUT_MS 30000u
+/* Where containerd 1.6 shims put their sockets, whatever the daemon's own paths are. */
+#define SHIM_SOCKET_DIR "/run/containerd/s"
+
+struct daemon {
+	char *run_dir;
+	char *endpoint;
+	char *sock_path;
+	char *log_path;
+	char *pause_ref;
+	char *helper_dir; /* where the runtimes' helpers are (NULL: this build's libexec/) */
+	pid_t pid;
+	struct cri_client *client;
+	struct daemon_handler *handlers; /* one per row of the runtimes table */
+	char **programs;                 /* per handler: the runtime's own program, or NULL */
+	size_t n_handlers;
+	bool stopped;
+	bool made_run_containerd, made_shim_dir, made_k8s_cgroup;
+};
+
+/* Reaps containerd if it has exited; true when it is gone. */
+bool daemon_containerd_gone(struct daemon *d);
+
+#endif
