@@ -1,7 +1,7 @@
 /* cpu: sysbench 1.0.20's CPU test. One event tests every c in [3, max) for primality by trial
  * division up to sqrt(c), in 64-bit arithmetic like sysbench, so the per-event work (301,275
  * divisions at 20000) is identical. */
-#include "harness.h"
+#include "harness/harness.h"
 
 #include <math.h>
 

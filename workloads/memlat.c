@@ -8,7 +8,7 @@
  * (~50 µs), which 10,000-load events (14 µs at 16 KiB) turned into +6 ns per load. Each size is
  * measured for --size-time seconds after one untimed pass over the chain (page faults, cache
  * warm-up) and the calibration pass. */
-#include "harness.h"
+#include "harness/harness.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * block is shared by all threads (global) or one per thread (local); each thread does
  * total / block / threads events. Loads and stores go through volatile pointers, as sysbench's
  * ck_pr_load_64/ck_pr_store_64, so the compiler neither drops nor vectorises them. */
-#include "harness.h"
+#include "harness/harness.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

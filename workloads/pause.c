@@ -3,7 +3,7 @@
  * the namespace is re-parented to it, it reaps children. With --json it first prints one line,
  * {"workload":"pause","version":...,"start_ns":...}, so start-up can be measured like the other
  * workloads. It does not use the harness's run loop: there is nothing to time. */
-#include "harness.h"
+#include "harness/harness.h"
 
 #include <errno.h>
 #include <inttypes.h>

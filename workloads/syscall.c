@@ -7,7 +7,7 @@
  *   stat           stat of that file
  *   read           pread of its 4 KiB at offset 0 (page cache)
  *   mmap-munmap    4 KiB anonymous mapping, not touched, then unmapped */
-#include "harness.h"
+#include "harness/harness.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* cpu: prime counts for several limits (against a sieve written here), the JSON report, and
  * the option's rejections. */
-#include "harness.h"
+#include "harness/harness.h"
 #include "tap.h"
 #include "wl_capture.h"
 

@@ -2,7 +2,7 @@
  * accounting of sysbench's periodic fsync bursts; corruption is caught; bad input is refused;
  * nothing is left in the directory afterwards. Each run goes through wl_main with --json, its
  * stdout parsed back with jansson. */
-#include "harness.h"
+#include "harness/harness.h"
 #include "tap.h"
 
 #include <dirent.h>

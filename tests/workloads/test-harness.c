@@ -1,7 +1,7 @@
 /* The workloads' harness on its own: value parsers, sysbench's histogram and percentile rule
  * against the formula and known data, and wl_main driven through a fake workload (every
  * option type, every rejection, limits, warm-up, intermediate reports, JSON parsed back). */
-#include "harness.h"
+#include "harness/harness.h"
 #include "tap.h"
 #include "wl_capture.h"
 

@@ -1,6 +1,6 @@
 /* memlat: a 64 MiB working set is slower per load than 16 KiB (DRAM against L1), the JSON
  * report, --sizes parsing and rejections. */
-#include "harness.h"
+#include "harness/harness.h"
 #include "tap.h"
 #include "wl_capture.h"
 

@@ -1,7 +1,7 @@
 /* memory: event counts from --memory-total-size, rates, every option value and rejection. The
  * sanitizer build (make test) also proves rnd never leaves the block: the block is allocated
  * at exactly --memory-block-size bytes, so ASan would report an access beyond it. */
-#include "harness.h"
+#include "harness/harness.h"
 #include "tap.h"
 #include "wl_capture.h"
 

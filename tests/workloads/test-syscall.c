@@ -1,6 +1,6 @@
 /* syscall: every operation measured and reported, the file it uses removed afterwards (also
  * when --dir cannot be written), rejections. */
-#include "harness.h"
+#include "harness/harness.h"
 #include "tap.h"
 #include "wl_capture.h"
 

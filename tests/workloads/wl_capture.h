@@ -9,7 +9,7 @@
 #ifndef ASSAY_WL_CAPTURE_H
 #define ASSAY_WL_CAPTURE_H
 
-#include "harness.h"
+#include "harness/harness.h"
 
 #include <jansson.h>
 #include <stdarg.h>

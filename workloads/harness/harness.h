@@ -1,9 +1,11 @@
-/* The workloads' shared harness: sysbench 1.0.20's model in one small static library.
+/* The workloads' shared harness: sysbench 1.0.20's model in one small static library
+ * (workloads/harness/: one file per concern, listed in internal.h; this is its public header).
  *
- * A workload is one file (workloads/NAME.c) holding an ops table, `struct wl_workload`, and
- * the line `WL_MAIN(NAME_workload)`. The harness does everything else: option parsing (common
- * options plus the workload's table), threads, the timed run loop, warm-up, the latency
- * histogram, --report-interval lines, the sysbench-like text summary and the one-line JSON.
+ * A workload is workloads/NAME.c (and, if it needs more files, the folder workloads/NAME/),
+ * holding an ops table, `struct wl_workload`, and the line `WL_MAIN(NAME_workload)`. The
+ * harness does everything else: option parsing (common options plus the workload's table),
+ * threads, the timed run loop, warm-up, the latency histogram, --report-interval lines, the
+ * sysbench-like text summary and the one-line JSON.
  *
  * Life of a run (wl_main):
  *   parse options (usage error: one line on stderr, exit 2)
