@@ -4,7 +4,7 @@
 # Compared results directories name their targets TARGET@LABEL (`collector report A B`); the
 # label's position in `labels` (space-separated, set by the caller) lightens the colour, so
 # A and B of one target sit side by side in related shades.
-# Roles of the attribution figures have fixed colours too (rcolor).
+# Roles of the attribution figures have fixed colours too (rcolor, below).
 
 if (!exists("labels")) labels = ""
 
@@ -32,17 +32,16 @@ mixw(c, f) = (int(((c >> 16) & 255) + (255 - ((c >> 16) & 255)) * f) << 16) + \
 	int((c & 255) + (255 - (c & 255)) * f)
 tcolor(t) = tshade(t) <= 1 ? tbase(tname(t)) : mixw(tbase(tname(t)), 0.45 * (tshade(t) - 1) / (words(labels) - 1))
 
-rcolor(r) = \
-	r eq "workload"    ? 0x0072B2 : \
-	r eq "sentry"      ? 0xD55E00 : \
-	r eq "gofer"       ? 0xE69F00 : \
-	r eq "stub"        ? 0xF0E442 : \
-	r eq "oci-runtime" ? 0x009E73 : \
-	r eq "shim"        ? 0x56B4E9 : \
-	r eq "cri-daemon"  ? 0xCC79A7 : \
-	r eq "pause"       ? 0x999933 : \
-	r eq "collector"   ? 0x882255 : \
-	r eq "kernel"      ? 0x555555 : 0xBBBBBB
+# A role's colour: rcolor(r) looks r up in `rcolors` ("workload:0x0072B2 sentry:0xD55E00 ..."),
+# which `collector report` passes from the roles table (src/tracer/roles.c: the one place the
+# roles' colours are written); a role rcolors does not name is drawn in the colour of "other".
+# Run by hand without `rcolors` (or with rcolors=''), each role gets a hue of its own from its
+# place in `roles`: readable, but not the report's colours.
+if (!exists("rcolors")) rcolors = ""
+rword(r, i) = i > words(rcolors) ? 0 : (word(rcolors, i)[1:strlen(r) + 1] eq r.":" ? i : rword(r, i + 1))
+rhex(i) = word(rcolors, i)[strstrt(word(rcolors, i), ":") + 1:] + 0
+rhue(r) = hsv2rgb((widx(roles, r, 1) - 1.0) / words(roles), 0.65, 0.8)
+rcolor(r) = rword(r, 1) ? rhex(rword(r, 1)) : (rword("other", 1) ? rhex(rword("other", 1)) : rhue(r))
 
 # Terminals: every script draws each figure twice, SVG then PNG, into `out`.svg / `out`.png.
 # Size in pixels (w, h) is set by the script before calling `@svg` / `@png`.

@@ -18,11 +18,11 @@ struct table_row {
 };
 
 /* The rows, in the study's order; *n the count. */
-const struct table_row *table_rows(size_t *n);
+const struct table_row *report_table_rows(size_t *n);
 
 /* Renders the table of a loaded results root (results_load) as text (aligned columns, best
  * value marked `*`) or TSV (metric, unit, better, one column per target, best: the best
  * target's name). *out is malloc'd. */
-int table_render(json_t *root, bool tsv, char **out, assay_error_t *err);
+int report_table_render(json_t *root, bool tsv, char **out, assay_error_t *err);
 
 #endif

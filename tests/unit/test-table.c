@@ -38,7 +38,7 @@ static void rows(void)
 	    "OpDestroy",      "Scalability5",  "Scalability10", "Scalability50",
 	};
 	size_t n;
-	const struct table_row *r = table_rows(&n);
+	const struct table_row *r = report_table_rows(&n);
 
 	is_int(n, sizeof(study) / sizeof(study[0]), "one row per metric of the study's Table 1");
 	for (size_t i = 0; i < n && i < sizeof(study) / sizeof(study[0]); i++) {
@@ -56,7 +56,7 @@ static void golden(json_t *root, bool tsv, const char *path)
 	cleanup_free char *got = NULL;
 	cleanup_free char *want = NULL;
 
-	ok(table_render(root, tsv, &got, &err) == 0, "render %s", tsv ? "TSV" : "text");
+	ok(report_table_render(root, tsv, &got, &err) == 0, "render %s", tsv ? "TSV" : "text");
 	if (got && getenv("GOLDEN_UPDATE")) {
 		FILE *f = fopen(path, "w");
 
