@@ -1,9 +1,9 @@
-/* Shared between bpf/attribution.bpf.c and src/tracer.c: roles, per-task state, per-role
+/* Shared between bpf/attribution.bpf.c and src/tracer/: roles, per-task state, per-role
  * aggregates and lifecycle events. Fixed-width __u32/__u64 only, so both sides agree on layout. */
 #ifndef ASSAY_ATTRIBUTION_H
 #define ASSAY_ATTRIBUTION_H
 
-/* Keep in step with tracer_role_names[] in src/tracer.c. */
+/* One row each in the roles table, src/tracer/roles.c (names, order, colours, programs). */
 enum attr_role {
 	ATTR_ROLE_OTHER = 0,
 	ATTR_ROLE_WORKLOAD,

@@ -1,5 +1,5 @@
 # eBPF attribution (issue 5): bpf/attribution.bpf.c → BPF object → libbpf skeleton
-# ($(B)/gen/attribution.skel.h) included by src/tracer.c.
+# ($(B)/gen/attribution.skel.h) included by src/tracer/tracer.c.
 #
 # vmlinux.h is generated from the running kernel's BTF at build time rather than committed: the
 # program is CO-RE, so a header from any BTF kernel works, and regenerating keeps it in step with

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -53,6 +54,7 @@ bool proc_which(const char *bin, char **path)
 int proc_spawn(const struct proc_opts *o, pid_t *pid_out, assay_error_t *err)
 {
 	cleanup_free char *prog = NULL;
+	cleanup_free char *failed = NULL;
 	char *const *envp = o->envp ? o->envp : environ;
 	int p[2], child_errno = 0;
 	pid_t pid, parent = getpid();
@@ -61,6 +63,7 @@ int proc_spawn(const struct proc_opts *o, pid_t *pid_out, assay_error_t *err)
 	/* everything the child needs is ready before the fork */
 	if (!proc_which(o->argv[0], &prog))
 		return assay_error_make(err, ENOENT, "exec `%s`", o->argv[0]);
+	failed = xasprintf("collector: exec `%s` failed\n", o->argv[0]);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return assay_error_make(err, errno, "pipe2");
 	pid = fork();
@@ -72,25 +75,41 @@ int proc_spawn(const struct proc_opts *o, pid_t *pid_out, assay_error_t *err)
 	if (pid == 0) {
 		int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 		sigset_t none;
+		char c;
 
-		setpgid(0, 0);
+		if (!o->interactive)
+			setpgid(0, 0);
 		if (o->pdeathsig && (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
 			goto fail;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(o->out_fd >= 0 ? o->out_fd : nul, 1) < 0 ||
-		    dup2(o->err_fd >= 0 ? o->err_fd : nul, 2) < 0 || (o->cwd && chdir(o->cwd) < 0))
+		if (!o->interactive &&
+		    (nul < 0 || dup2(nul, 0) < 0 || dup2(o->out_fd >= 0 ? o->out_fd : nul, 1) < 0 ||
+		     dup2(o->err_fd >= 0 ? o->err_fd : nul, 2) < 0))
 			goto fail;
+		if (o->cwd && chdir(o->cwd) < 0)
+			goto fail;
+		while (o->gate > 0 && read(o->gate, &c, 1) < 0 && errno == EINTR)
+			;
 		execve(prog, o->argv, envp);
 	fail:
 		child_errno = errno;
-		r = write(p[1], &child_errno, sizeof(child_errno));
+		if (o->gate > 0)
+			r = write(2, failed, strlen(failed));
+		else
+			r = write(p[1], &child_errno, sizeof(child_errno));
 		(void)r;
 		_exit(127);
 	}
-	setpgid(pid, pid);
+	if (!o->interactive)
+		setpgid(pid, pid);
 	close(p[1]);
+	if (o->gate > 0) {
+		close(p[0]);
+		*pid_out = pid;
+		return 0;
+	}
 	do
 		r = read(p[0], &child_errno, sizeof(child_errno));
 	while (r < 0 && errno == EINTR);
@@ -242,33 +261,54 @@ char *proc_tool_version(const char *bin)
 	return xstrdup(text);
 }
 
-pid_t proc_find(const char *a, const char *b)
+int proc_each(int (*fn)(const struct proc_info *p, void *ctx), void *ctx)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	pid_t found = 0;
+	int ret = 0;
 
-	if (d == NULL)
-		return 0;
-	while (found == 0 && (de = readdir(d))) {
-		cleanup_free char *path = NULL;
+	while (ret == 0 && d && (de = readdir(d))) {
 		cleanup_free char *cmd = NULL;
-		char *end;
+		cleanup_free char *cg = NULL;
+		char path[64], *end;
 		long pid = strtol(de->d_name, &end, 10);
 		size_t len = 0;
 
 		if (*end || pid <= 0)
 			continue;
-		path = xasprintf("/proc/%ld/cmdline", pid);
-		cmd = fs_read(path, 1 << 16, &len);
-		if (cmd == NULL)
-			continue;
-		for (size_t i = 0; i < len; i++)
+		snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+		cmd = fs_read(path, 16384, &len);
+		for (size_t i = 0; cmd && i < len; i++)
 			if (cmd[i] == '\0')
 				cmd[i] = ' ';
-		if (strstr(cmd, a) && (b == NULL || strstr(cmd, b)))
-			found = (pid_t)pid;
+		snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
+		cg = fs_read(path, 16384, NULL);
+		ret = fn(&(struct proc_info){.pid = (pid_t)pid,
+		                             .cmdline = cmd ? cmd : "",
+		                             .cgroup = cg ? cg : ""},
+		         ctx);
 	}
-	closedir(d);
-	return found;
+	if (d)
+		closedir(d);
+	return ret;
+}
+
+struct find {
+	const char *a, *b;
+};
+
+static int find_one(const struct proc_info *p, void *ctx)
+{
+	const struct find *f = ctx;
+
+	if (strstr(p->cmdline, f->a) && (f->b == NULL || strstr(p->cmdline, f->b)))
+		return (int)p->pid;
+	return 0;
+}
+
+pid_t proc_find(const char *a, const char *b)
+{
+	struct find f = {a, b};
+
+	return (pid_t)proc_each(find_one, &f);
 }

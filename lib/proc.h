@@ -20,14 +20,21 @@ struct proc_opts {
 	char *const *argv;  /* argv[0] is looked up in PATH unless it has a '/' */
 	char *const *envp;  /* NULL: the collector's environment */
 	const char *cwd;    /* NULL: the collector's */
-	int out_fd, err_fd; /* stdout and stderr; -1: /dev/null. stdin is always /dev/null */
+	int out_fd, err_fd; /* stdout and stderr; -1: /dev/null. stdin is /dev/null */
 	bool pdeathsig;     /* SIGTERM when the collector dies (daemons it starts) */
+	/* The collector's own stdin, stdout and stderr, and its process group (`collector trace`
+	 * runs a command as the user's shell would); out_fd/err_fd are then not used. */
+	bool interactive;
+	/* > 0: the read end of a pipe the child waits on before it execs (until a byte comes or
+	 * the pipe closes), so the caller can hand its pid to the tracer first. */
+	int gate;
 };
 
 /* Forks and execs o->argv in a process group of its own (a terminal's ^C reaches only the
  * collector, which tears down in order), with the default signal mask and dispositions. Only
  * async-signal-safe calls run between fork and exec (gRPC threads may run). An exec failure
- * comes back as an error naming the program. */
+ * comes back as an error naming the program; with a gate it cannot (the pid is returned before
+ * the exec): the child then says so on its stderr and exits 127. */
 int proc_spawn(const struct proc_opts *o, pid_t *pid, assay_error_t *err);
 
 /* Waits for pid with a timeout (0: none); with stoppable, a pending stop signal ends the wait
@@ -52,6 +59,15 @@ char *proc_tool_version(const char *bin);
 /* Whether an executable named bin is in PATH (a path with '/' is checked as it is); its full
  * path, malloc'd, into *path when path is not NULL. */
 bool proc_which(const char *bin, char **path);
+/* What /proc says of one process (proc_each). */
+struct proc_info {
+	pid_t pid;
+	const char *cmdline; /* its arguments, the NULs as spaces; "" when it has none */
+	const char *cgroup;  /* /proc/PID/cgroup as it reads, "" when gone */
+};
+/* Calls fn for every process of the host until fn returns non-zero, which proc_each then
+ * returns (0 after the last). */
+int proc_each(int (*fn)(const struct proc_info *p, void *ctx), void *ctx);
 /* The first process whose command line (NULs as spaces) contains a and, unless NULL, b; 0 when
  * none does. */
 pid_t proc_find(const char *a, const char *b);

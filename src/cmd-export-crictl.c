@@ -10,6 +10,7 @@
 #include "benchmarks/benchmarks.h"
 #include "commands.h"
 #include "lib/fs.h"
+#include "lib/json.h"
 #include "lib/layout.h"
 #include "results/results.h"
 #include "lib/util.h"
@@ -71,7 +72,8 @@ int cmd_export_crictl(int argc, char **argv, assay_error_t *err)
 	};
 	const char *dir = ".", *images = "build/images", *runtime = NULL;
 	const struct benchmark *b;
-	json_t *overrides = json_object(), *params = NULL, *args = NULL, *pod = NULL, *ctr = NULL;
+	cleanup_json json_t *overrides = json_object();
+	cleanup_json json_t *params = NULL, *args = NULL, *pod = NULL, *ctr = NULL;
 	cleanup_free char *ref = NULL, *name = NULL, *cmd = NULL;
 	char **argvec = NULL;
 	int c, ret = -1;
@@ -173,10 +175,5 @@ int cmd_export_crictl(int argc, char **argv, assay_error_t *err)
 	ret = 0;
 out:
 	benchmarks_argv_free(argvec);
-	json_decref(overrides);
-	json_decref(params);
-	json_decref(args);
-	json_decref(pod);
-	json_decref(ctr);
 	return ret;
 }

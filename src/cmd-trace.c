@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "commands.h"
+#include "lib/proc.h"
 #include "tracer/tracer.h"
 #include "lib/util.h"
 
@@ -292,23 +293,14 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 	sigaction(SIGTERM, &sa, &old_term);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-	child = fork();
-	if (child < 0) {
-		ret = assay_error_make(err, errno, "trace: fork");
-		goto out;
-	}
-	if (child == 0) {
-		char c;
+	{
+		/* the child waits for its role (the gate) so nothing runs unattributed */
+		struct proc_opts o = {.argv = argv + optind, .interactive = true, .gate = go[0]};
 
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-		close(go[1]);
-		/* Wait until the parent has given us our role, so nothing runs unattributed. */
-		if (read(go[0], &c, 1) < 0)
-			_exit(127);
-		execvp(argv[optind], argv + optind);
-		fprintf(stderr, "collector: trace: exec `%s`: %s\n", argv[optind], strerror(errno));
-		_exit(127);
+		if (proc_spawn(&o, &child, err) < 0) {
+			ret = -1;
+			goto out;
+		}
 	}
 	close(go[0]);
 	go[0] = -1;
@@ -324,6 +316,13 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 	}
 	cpu0 = children_cpu_ns();
 	t0 = assay_now_ns(CLOCK_MONOTONIC);
+	/* a byte opens the gate (the child holds a copy of this end too: no EOF before exec) */
+	if (write(go[1], "g", 1) != 1) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		ret = assay_error_make(err, errno, "trace: start `%s`", argv[optind]);
+		goto out;
+	}
 	close(go[1]);
 	go[1] = -1;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "benchmarks/benchmarks.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 /* Shared parameter rows. Runs are short by default (the default suite must finish in minutes on
@@ -505,7 +506,7 @@ static int unknown_param(const struct benchmark *b, const char *name, assay_erro
 int benchmarks_resolve_params(const struct benchmark *b, json_t *overrides, bool quick,
                               json_t **out, assay_error_t *err)
 {
-	json_t *params = json_object();
+	cleanup_json json_t *params = json_object();
 	const char *key;
 	json_t *value;
 
@@ -514,18 +515,12 @@ int benchmarks_resolve_params(const struct benchmark *b, json_t *overrides, bool
 		{
 			const struct benchmark_param *p = benchmarks_param(b, key);
 
-			if (p == NULL) {
-				json_decref(params);
+			if (p == NULL)
 				return unknown_param(b, key, err);
-			}
-			if (!json_is_string(value)) {
-				json_decref(params);
+			if (!json_is_string(value))
 				return assay_error_usage(err, "`%s`: expected a string value", key);
-			}
-			if (benchmarks_check_param(p, json_string_value(value), err) < 0) {
-				json_decref(params);
+			if (benchmarks_check_param(p, json_string_value(value), err) < 0)
 				return -1;
-			}
 		}
 	}
 	for (const struct benchmark_param *p = b->params; p->name; p++) {
@@ -539,7 +534,7 @@ int benchmarks_resolve_params(const struct benchmark *b, json_t *overrides, bool
 		if (v)
 			json_object_set_new(params, p->name, json_string(v));
 	}
-	*out = params;
+	*out = steal_pointer(&params);
 	return 0;
 }
 
@@ -757,27 +752,24 @@ static int family_figures(const struct benchmark *b, const struct benchmark_figu
 int benchmarks_figures(const struct benchmark *b, json_t *workload, json_t **out,
                        assay_error_t *err)
 {
-	json_t *figures = json_object();
+	cleanup_json json_t *figures = json_object();
 
 	for (const struct benchmark_figure *f = b->figures; f->name; f++) {
 		json_t *v;
 
 		if (strchr(f->name, '{')) {
-			if (family_figures(b, f, workload, figures, err) < 0) {
-				json_decref(figures);
+			if (family_figures(b, f, workload, figures, err) < 0)
 				return -1;
-			}
 			continue;
 		}
 		v = benchmarks_json_path(workload, f->path);
 		if (!json_is_number(v)) {
-			json_decref(figures);
 			return assay_error_make(
 			    err, 0, "%s: figure `%s`: %s `%s` in the workload's output", b->name,
 			    f->name, v ? "not a number at" : "no", f->path);
 		}
 		json_object_set_new(figures, f->name, json_real(json_number_value(v)));
 	}
-	*out = figures;
+	*out = steal_pointer(&figures);
 	return 0;
 }

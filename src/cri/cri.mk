@@ -1,5 +1,5 @@
-# CRI client (gRPC C core + protobuf-c from src/proto/cri.proto), the embedded containerd
-# (src/daemon.c) and the runsc adapter (src/adapter/ → $(B)/libexec/assay-runsc, the runtime
+# CRI client (gRPC C core + protobuf-c from src/cri/proto/cri.proto), the embedded containerd
+# (src/daemons/) and the runsc adapter (src/adapter/ → $(B)/libexec/assay-runsc, the runtime
 # binary the runc v2 shim runs for handler runsc). Their tests: tests/unit/test-cri*.c,
 # tests/cri/cri-drive.c and tests/integration/cri-*.sh.
 DEB_PKGS += containerd runc runsc crun protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libjansson-dev \

@@ -30,14 +30,14 @@ static const struct kind *kind_of(enum benchmark_kind k)
 	return NULL;
 }
 
-int kinds_supported(const struct benchmark *b, const struct target *t, char **reason)
+bool kinds_supported(const struct benchmark *b, const struct target *t, char **reason)
 {
 	const struct kind *k = kind_of(b->kind);
 
 	if (k && (!benchmarks_kind_needs_cri(b->kind) || t->ops->cri_endpoint))
-		return 1;
+		return true;
 	*reason = xasprintf("%s measures CRI calls: it needs a cri/DAEMON/HANDLER target", b->name);
-	return 0;
+	return false;
 }
 
 int kinds_run(struct target *t, const struct benchmark *b, json_t *params,

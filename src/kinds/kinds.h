@@ -27,8 +27,8 @@
 #include "observer/observer.h"
 #include "targets/target.h"
 
-/* Whether b can run on t: 1 yes, 0 no (*reason malloc'd, e.g. "needs a CRI target"). */
-int kinds_supported(const struct benchmark *b, const struct target *t, char **reason);
+/* Whether b can run on t; when not, *reason (malloc'd) says why ("needs a CRI target"). */
+bool kinds_supported(const struct benchmark *b, const struct target *t, char **reason);
 
 /* One run of b (kind != BENCHMARK_WORKLOAD) on t with its resolved params. */
 int kinds_run(struct target *t, const struct benchmark *b, json_t *params,

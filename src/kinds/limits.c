@@ -21,6 +21,7 @@
 
 #include "kinds/kinds.h"
 #include "lib/fs.h"
+#include "lib/proc.h"
 #include "lib/layout.h"
 #include "tracer/roles.h"
 #include "lib/util.h"
@@ -86,67 +87,51 @@ static enum proc_role proc_role(const char *cmdline)
 	}
 }
 
-/* Scans /proc for the pod's processes (in its cgroups, or naming its pod or container id) and
- * updates their CPU. */
+/* One process of the host: if it is the pod's (in its cgroups, or naming its pod or container
+ * id), its CPU so far. */
+static int sample_one(const struct proc_info *pi, void *ctx)
+{
+	struct procs *ps = ctx;
+	cleanup_free char *cgprefix = xasprintf("%s/", ps->pod->cgparent);
+	const char *acct = strstr(pi->cgroup, ":cpuacct:");
+	const char *cmd = pi->cmdline;
+	bool in_pod, in_container = false, named;
+	unsigned long long start;
+	uint64_t cpu;
+	size_t i;
+
+	if (acct == NULL)
+		acct = strstr(pi->cgroup, "cpuacct:");
+	in_pod = acct && strstr(acct, cgprefix) && strstr(acct, cgprefix) < strchrnul(acct, '\n');
+	if (in_pod && ps->pod->ctr_id) {
+		cleanup_free char *ctr = xasprintf("%s%s", cgprefix, ps->pod->ctr_id);
+		const char *hit = strstr(acct, ctr);
+
+		in_container = hit && hit < strchrnul(acct, '\n');
+	}
+	named = (ps->pod->pod_id && strstr(cmd, ps->pod->pod_id)) ||
+	        (ps->pod->ctr_id && strstr(cmd, ps->pod->ctr_id));
+	if ((!in_pod && !named) || !proc_stat(pi->pid, &cpu, &start))
+		return 0;
+	for (i = 0; i < ps->n; i++)
+		if (ps->v[i].pid == pi->pid && ps->v[i].start == start)
+			break;
+	if (i == ps->n) {
+		ps->v = xrealloc(ps->v, (ps->n + 1) * sizeof(*ps->v));
+		ps->v[i] = (struct proc){.pid = pi->pid, .start = start};
+		ps->v[i].role = proc_role(cmd);
+		ps->n++;
+	}
+	ps->v[i].in_pod = in_pod;
+	ps->v[i].in_container = in_container;
+	ps->v[i].cpu_ns = cpu;
+	return 0;
+}
+
+/* Scans /proc for the pod's processes and updates their CPU. */
 static void procs_sample(struct procs *ps)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	cleanup_free char *cgprefix = xasprintf("%s/", ps->pod->cgparent);
-
-	while (d && (de = readdir(d))) {
-		cleanup_free char *cg = NULL;
-		cleanup_free char *cmd = NULL;
-		char path[64], *acct;
-		size_t len = 0, i;
-		pid_t pid;
-		uint64_t cpu;
-		unsigned long long start;
-		bool in_pod, in_container, named;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid = (pid_t)atoi(de->d_name);
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		cg = fs_read(path, 16384, NULL);
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-		cmd = fs_read(path, 16384, &len);
-		for (i = 0; cmd && i < len; i++)
-			if (cmd[i] == '\0')
-				cmd[i] = ' ';
-		acct = cg ? strstr(cg, ":cpuacct:") : NULL;
-		if (acct == NULL && cg)
-			acct = strstr(cg, "cpuacct:");
-		in_pod = acct && strstr(acct, cgprefix) &&
-		         strstr(acct, cgprefix) < strchrnul(acct, '\n');
-		in_container = false;
-		if (in_pod && ps->pod->ctr_id) {
-			cleanup_free char *ctr = xasprintf("%s%s", cgprefix, ps->pod->ctr_id);
-			char *hit = strstr(acct, ctr);
-
-			in_container = hit && hit < strchrnul(acct, '\n');
-		}
-		named = cmd && ((ps->pod->pod_id && strstr(cmd, ps->pod->pod_id)) ||
-		                (ps->pod->ctr_id && strstr(cmd, ps->pod->ctr_id)));
-		if (!in_pod && !named)
-			continue;
-		if (!proc_stat(pid, &cpu, &start))
-			continue;
-		for (i = 0; i < ps->n; i++)
-			if (ps->v[i].pid == pid && ps->v[i].start == start)
-				break;
-		if (i == ps->n) {
-			ps->v = xrealloc(ps->v, (ps->n + 1) * sizeof(*ps->v));
-			ps->v[i] = (struct proc){.pid = pid, .start = start};
-			ps->v[i].role = proc_role(cmd ? cmd : "");
-			ps->n++;
-		}
-		ps->v[i].in_pod = in_pod;
-		ps->v[i].in_container = in_container;
-		ps->v[i].cpu_ns = cpu;
-	}
-	if (d)
-		closedir(d);
+	proc_each(sample_one, ps);
 }
 
 static json_t *procs_json(const struct procs *ps, double *sandbox_in, double *sandbox_out)

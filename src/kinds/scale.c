@@ -20,6 +20,7 @@
 
 #include "kinds/kinds.h"
 #include "lib/fs.h"
+#include "lib/proc.h"
 #include "lib/layout.h"
 #include "lib/stats.h"
 #include "tracer/roles.h"
@@ -230,44 +231,37 @@ static void smaps_rollup(pid_t pid, uint64_t *rss, uint64_t *pss)
 		*pss = strtoull(p + 5, NULL, 10);
 }
 
+struct measuring {
+	const struct scale *s;
+	struct footprint *fp;
+};
+
+static int measure_one(const struct proc_info *pi, void *ctx)
+{
+	struct measuring *m = ctx;
+	cleanup_free char *comm = NULL;
+	char path[64];
+	uint64_t rss, pss;
+	enum role r;
+
+	if (!ours(m->s, pi->cgroup, pi->cmdline))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pi->pid);
+	comm = fs_read(path, 64, NULL);
+	r = classify(comm ? comm : "", pi->cmdline);
+	smaps_rollup(pi->pid, &rss, &pss);
+	m->fp->procs[r]++;
+	m->fp->rss_kib[r] += rss;
+	m->fp->pss_kib[r] += pss;
+	return 0;
+}
+
 static void measure(const struct scale *s, struct footprint *fp)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
+	struct measuring m = {s, fp};
 
 	memset(fp, 0, sizeof(*fp));
-	while (d && (de = readdir(d))) {
-		cleanup_free char *cg = NULL;
-		cleanup_free char *cmd = NULL;
-		cleanup_free char *comm = NULL;
-		char path[64];
-		size_t len = 0;
-		pid_t pid;
-		uint64_t rss, pss;
-		enum role r;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid = (pid_t)atoi(de->d_name);
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		cg = fs_read(path, 16384, NULL);
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-		cmd = fs_read(path, 16384, &len);
-		for (size_t i = 0; cmd && i < len; i++)
-			if (cmd[i] == '\0')
-				cmd[i] = ' ';
-		if (!ours(s, cg, cmd))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-		comm = fs_read(path, 64, NULL);
-		r = classify(comm ? comm : "", cmd ? cmd : "");
-		smaps_rollup(pid, &rss, &pss);
-		fp->procs[r]++;
-		fp->rss_kib[r] += rss;
-		fp->pss_kib[r] += pss;
-	}
-	if (d)
-		closedir(d);
+	proc_each(measure_one, &m);
 }
 
 /* ---- the run --------------------------------------------------------------------------------

@@ -1,21 +1,18 @@
 /* Running the figures' gnuplot scripts (analysis/NAME.gp): their inputs as gnuplot variables,
- * their data as TSV files written here, gnuplot itself with posix_spawn and its stderr kept for
+ * their data as TSV files written here, gnuplot itself (lib/proc.h) with its stderr kept for
  * the error. Also the memory streams every writer here builds its text in. */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/fs.h"
+#include "lib/proc.h"
 #include "lib/util.h"
 #include "report/internal.h"
 #include "tracer/roles.h"
-
-extern char **environ;
 
 void report_membuf_open(struct membuf *m)
 {
@@ -147,24 +144,6 @@ static int no_gnuplot(struct report *r, int status, const char *script_path, con
 	                        script_path, name, r->gnuplot);
 }
 
-/* posix_spawn, not fork: nothing of ours runs in the child, and a missing gnuplot is an error
- * number here rather than a child's exit status. stdin and stdout are /dev/null, stderr errfd.
- * Returns 0 or an errno value. */
-static int spawn_gnuplot(struct report *r, char *vars, char *script_path, int errfd, pid_t *pid)
-{
-	char *argv[] = {r->gnuplot, "-e", vars, script_path, NULL};
-	posix_spawn_file_actions_t fa;
-	int rc;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, errfd, 2);
-	rc = posix_spawnp(pid, r->gnuplot, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	return rc;
-}
-
 /* Everything fd gives until its end, NUL-terminated, without trailing newlines and blanks
  * (gnuplot's message ends with a newline; an error's text must not). */
 static char *read_message(int fd, size_t *len)
@@ -202,7 +181,7 @@ int report_run_script(struct report *r, const char *script, const char *name, co
 	cleanup_close int rfd = -1;
 	cleanup_close int wfd = -1;
 	size_t stderr_len;
-	int pipefd[2], status, rc;
+	int pipefd[2], status;
 	pid_t pid;
 
 	report_membuf_open(&cmd);
@@ -220,26 +199,29 @@ int report_run_script(struct report *r, const char *script, const char *name, co
 		return assay_error_make(err, errno, "%s: pipe", script);
 	rfd = pipefd[0];
 	wfd = pipefd[1];
-	rc = spawn_gnuplot(r, cmd.buf, script_path, wfd, &pid);
-	if (rc != 0)
-		return no_gnuplot(r, rc, script_path, name, err);
+	{
+		char *argv[] = {r->gnuplot, "-e", cmd.buf, script_path, NULL};
+		struct proc_opts o = {.argv = argv, .out_fd = -1, .err_fd = wfd};
+		assay_error_t e = NULL;
+
+		if (proc_spawn(&o, &pid, &e) < 0) {
+			int status_ = e->status;
+
+			assay_error_release(&e);
+			return no_gnuplot(r, status_, script_path, name, err);
+		}
+	}
 	close(wfd);
 	wfd = -1;
 	stderr_text = read_message(rfd, &stderr_len);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return assay_error_make(err, errno, "%s: waitpid", script);
-	}
-	if (WIFSIGNALED(status))
+	if (proc_wait(pid, 0, false, &status, err) < 0)
+		return assay_error_wrap(err, "%s", script);
+	if (status > 128)
 		return assay_error_make(err, 0, "%s (figure %s): gnuplot killed by signal %d: %s",
-		                        script_path, name, WTERMSIG(status), stderr_text);
-	/* (posix_spawn's child exits 127 when exec fails where it cannot report it, e.g. under
-	 * valgrind) */
-	if (WEXITSTATUS(status) == 127 && stderr_len == 0)
-		return no_gnuplot(r, 0, script_path, name, err);
-	if (WEXITSTATUS(status) != 0)
+		                        script_path, name, status - 128, stderr_text);
+	if (status != 0)
 		return assay_error_make(err, 0, "%s (figure %s): gnuplot exited with status %d: %s",
-		                        script_path, name, WEXITSTATUS(status), stderr_text);
+		                        script_path, name, status, stderr_text);
 	if (check_output(svg, script_path, err) < 0 || check_output(png, script_path, err) < 0)
 		return assay_error_wrap(err, "%s", stderr_text);
 	return 0;

@@ -12,6 +12,7 @@
 #include "benchmarks/benchmarks.h"
 #include "results/results.h"
 #include "lib/fs.h"
+#include "lib/json.h"
 #include "lib/stats.h"
 #include "lib/util.h"
 
@@ -351,22 +352,18 @@ static int write_all(struct results *r, assay_error_t *err)
 int results_open(const char *dir, json_t *meta, struct results **out, assay_error_t *err)
 {
 	struct results *r;
-	json_t *m = meta ? json_deep_copy(meta) : json_object();
+	cleanup_json json_t *m = meta ? json_deep_copy(meta) : json_object();
 
-	if (!json_is_object(m)) {
-		json_decref(m);
+	if (!json_is_object(m))
 		return assay_error_make(err, EINVAL, "results meta must be a JSON object");
-	}
-	if (fs_mkdir_p(dir, 0755, err) < 0) {
-		json_decref(m);
+	if (fs_mkdir_p(dir, 0755, err) < 0)
 		return -1;
-	}
 	if (json_object_get(m, "format") == NULL)
 		json_object_set_new(m, "format", json_string(RESULTS_FORMAT));
 	r = xcalloc(1, sizeof(*r));
 	r->dir = xstrdup(dir);
 	r->cells = json_array();
-	r->root = json_pack("{s:o, s:O}", "meta", m, "cells", r->cells);
+	r->root = json_pack("{s:o, s:O}", "meta", steal_pointer(&m), "cells", r->cells);
 	json_decref(r->cells);
 	if (write_all(r, err) < 0) {
 		results_free(r);

@@ -174,10 +174,9 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	if (ret < 0) {
 		/* the target itself broke: its remaining cells cannot run */
 		char *text = assay_error_text(*err);
-		json_t *rec = json_object();
+		cleanup_json json_t *rec = json_object();
 
 		observer_run_end(e->opts->observer, rec);
-		json_decref(rec);
 		assay_error_release(err);
 		e->any_failed = true;
 		ret = close_target_cells(e, st->target, "failed", text, err);
@@ -186,10 +185,9 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 		return ret;
 	}
 	if (res.interrupted) {
-		json_t *rec = json_object();
+		cleanup_json json_t *rec = json_object();
 
 		observer_run_end(e->opts->observer, rec);
-		json_decref(rec);
 		target_result_release(&res);
 		return 0;
 	}
@@ -379,7 +377,7 @@ static int prepare_targets(struct engine *e, assay_error_t *err)
 		if (signals_pending())
 			return 0;
 		ret = t->ops->probe(t, &reason, err);
-		if (ret == 0) {
+		if (ret == TARGET_READY) {
 			run_progress_status(&e->progress, "preparing %s...", t->name);
 			ret = t->ops->prepare(t, images, &reason, err);
 		}
@@ -395,7 +393,7 @@ static int prepare_targets(struct engine *e, assay_error_t *err)
 				return ret;
 			continue;
 		}
-		if (ret == 1) {
+		if (ret == TARGET_SKIP) {
 			if (close_target_cells(e, i, "skipped", reason, err) < 0)
 				return -1;
 			continue;

@@ -139,11 +139,11 @@ static int cri_t_probe(struct target *t, char **reason, assay_error_t *err)
 		    xasprintf("CRI daemon `%s` not supported (only containerd is, or any daemon "
 		              "through --endpoint as cri/containerd/HANDLER)",
 		              t->daemon);
-		return 1;
+		return TARGET_SKIP;
 	}
 	if (t->cfg.endpoint == NULL && !proc_which("containerd", NULL)) {
 		*reason = xstrdup("containerd not installed (not in PATH)");
-		return 1;
+		return TARGET_SKIP;
 	}
 	t->priv = xcalloc(1, sizeof(struct cri_priv));
 	return 0;
@@ -180,7 +180,7 @@ static int ensure_image(struct target *t, const char *name, char **ref, char **r
 			    strncmp(t->cfg.endpoint, "unix://", 7) ? t->cfg.endpoint
 			                                           : t->cfg.endpoint + 7,
 			    src);
-			return 1;
+			return TARGET_SKIP;
 		}
 	}
 	shared.imported = xrealloc(shared.imported, 2 * (shared.n_imported + 1) * sizeof(char *));
@@ -210,7 +210,7 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 			*reason = xasprintf("the embedded containerd has no runtime handler `%s` "
 			                    "(it has %s)",
 			                    t->runtime, names);
-			return 1;
+			return TARGET_SKIP;
 		}
 		p->sandbox_mode = h->sandbox_mode;
 		p->note = h->note;
@@ -220,7 +220,7 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 		if (ret == 0) {
 			*reason = xasprintf("runtime handler `%s` cannot run a pod here: %s",
 			                    t->runtime, h->reason ? h->reason : "unknown reason");
-			return 1;
+			return TARGET_SKIP;
 		}
 	}
 	while (images[n])
@@ -235,7 +235,7 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 			                    t->cfg.image_src_dir ? t->cfg.image_src_dir
 			                                         : t->cfg.image_dir,
 			                    images[i]);
-			return 1;
+			return TARGET_SKIP;
 		}
 		if (layout_ref(t->cfg.image_dir, images[i], &ref, err) < 0)
 			return -1;

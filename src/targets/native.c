@@ -24,7 +24,7 @@ static int native_prepare(struct target *t, char *const *images, char **reason, 
 		if (access(bin, X_OK) < 0) {
 			*reason = xasprintf("workload `%s` not built (run `make`): %s", bin,
 			                    strerror(errno));
-			return 1;
+			return TARGET_SKIP;
 		}
 	}
 	if (mkdir(t->dir, 0700) < 0 && errno != EEXIST)

@@ -73,7 +73,7 @@ static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 	(void)err;
 	if (!proc_which(t->runtime, &bin)) {
 		*reason = xasprintf("OCI runtime `%s` not installed (not in PATH)", t->runtime);
-		return 1;
+		return TARGET_SKIP;
 	}
 	/* a runtime that needs a helper of assay's here goes through it (crun: assay-crun, which
 	 * hides a cgroup v2 hierarchy crun would refuse) */
@@ -85,7 +85,7 @@ static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 			*reason = xasprintf("the %s helper was not found (make builds "
 			                    "build/libexec/%s)",
 			                    row(t)->helper, row(t)->helper);
-			return 1;
+			return TARGET_SKIP;
 		}
 		bin = helper;
 	}
@@ -253,7 +253,7 @@ static int oci_exec(struct target *t, const struct target_run_spec *spec,
 	cleanup_free char *scratch = NULL;
 	cleanup_free char *cgpath = NULL;
 	struct target_spawn sp = {0};
-	json_t *config;
+	cleanup_json json_t *config = NULL;
 	char *argv[16];
 	size_t n;
 	uint64_t t0;
@@ -274,11 +274,8 @@ static int oci_exec(struct target *t, const struct target_run_spec *spec,
 	if (spec->scratch && (scratch = target_scratch_new(t, err)) == NULL)
 		return -1;
 	config = make_config(t, img, spec->argv, scratch, id);
-	if (config == NULL || json_dump_file(config, cfgpath, JSON_INDENT(1)) < 0) {
-		json_decref(config);
+	if (config == NULL || json_dump_file(config, cfgpath, JSON_INDENT(1)) < 0)
 		return assay_error_make(err, errno, "write `%s`", cfgpath);
-	}
-	json_decref(config);
 
 	n = runtime_argv(t, argv);
 	argv[n++] = "run";
@@ -350,7 +347,7 @@ static int oci_prepare(struct target *t, char *const *images, char **reason, ass
 			                    t->cfg.image_src_dir ? t->cfg.image_src_dir
 			                                         : t->cfg.image_dir,
 			                    images[i]);
-			return 1;
+			return TARGET_SKIP;
 		}
 		if (read_image_config(layout, img, err) < 0 ||
 		    target_extract_image(layout, img->rootfs, err) < 0)
@@ -374,7 +371,7 @@ static int oci_prepare(struct target *t, char *const *images, char **reason, ass
 		if (res.interrupted) {
 			*reason = xstrdup("interrupted during set-up");
 			target_result_release(&res);
-			return 1;
+			return TARGET_SKIP;
 		}
 		/* --version prints no JSON: only whether it ran counts */
 		if (res.exit_status != 0 || res.timed_out || res.interrupted) {
@@ -384,7 +381,7 @@ static int oci_prepare(struct target *t, char *const *images, char **reason, ass
 			*reason = xasprintf("%s cannot run a container here: %s", t->runtime,
 			                    last ? last : res.failure);
 			target_result_release(&res);
-			return 1;
+			return TARGET_SKIP;
 		}
 		target_result_release(&res);
 	}

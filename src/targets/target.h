@@ -61,6 +61,12 @@ struct target_result {
 
 struct target;
 
+/* What probe and prepare answer besides errors (<0). */
+enum target_ready {
+	TARGET_READY = 0, /* usable */
+	TARGET_SKIP = 1,  /* cannot run here: *reason says why (malloc'd) */
+};
+
 struct target_ops {
 	/* Targets sharing a daemon (the CRI targets' embedded containerd) are torn down after the
 	 * others: the last of them stops it. */
@@ -71,9 +77,9 @@ struct target_ops {
 	/* Non-NULL for targets that speak the CRI: the endpoint of their daemon, malloc'd (the CRI
 	 * kinds of src/kinds/ run on these only). */
 	char *(*cri_endpoint)(const struct target *t);
-	/* 0 = usable; 1 = cannot run here, *reason set (malloc'd); <0 = error. */
+	/* An enum target_ready, or <0 on errors. */
 	int (*probe)(struct target *t, char **reason, assay_error_t *err);
-	/* images: NULL-terminated names the suite will run on this target. 1 = skipped as above. */
+	/* images: NULL-terminated names the suite will run on this target. As probe. */
 	int (*prepare)(struct target *t, char *const *images, char **reason, assay_error_t *err);
 	/* <0 only when the target itself broke (the engine then marks its remaining cells failed);
 	 * a run that failed is 0 with res->failure set. */

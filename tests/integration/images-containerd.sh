@@ -13,10 +13,7 @@ cleanup() {
 			ctr_ task delete -f "$cid" >/dev/null 2>&1
 			ctr_ container delete "$cid" >/dev/null 2>&1
 		fi
-		kill "$ctd_pid"
-		for _ in $(seq 50); do kill -0 "$ctd_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$ctd_pid" 2>/dev/null
-		wait "$ctd_pid" 2>/dev/null
+		containerd_stop
 	fi
 	# Shims outlive the daemon by design; ours are the ones talking to our socket.
 	local p
@@ -32,6 +29,7 @@ cgparent=assay-images-test-$$
 had_run_containerd=0
 [[ -d /run/containerd ]] && had_run_containerd=1
 . "$(dirname "$0")/../images/lib.sh"
+. "$(dirname "$0")/containerd.bash"
 need_root
 need_images
 command -v containerd >/dev/null && command -v ctr >/dev/null || skip_all "containerd not installed"
@@ -57,15 +55,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$d/opt"
 TOML
-containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 &
-ctd_pid=$!
-up=1
-for _ in $(seq 100); do
-	ctr_ version >/dev/null 2>&1 && { up=0; break; }
-	kill -0 "$ctd_pid" 2>/dev/null || break
-	sleep 0.1
-done
-ok $up "private containerd answers on $sock" || { tail -5 "$d/containerd.log" | sed 's/^/# /'; done_testing; }
+containerd_start "$d/config.toml" "$sock" "$d/containerd.log"
+ok $? "private containerd answers on $sock" || { tail -5 "$d/containerd.log" | sed 's/^/# /'; done_testing; }
 
 for n in "${IMAGES[@]}"; do
 	ref=$(image_ref "$OUT/$n")

@@ -6,6 +6,7 @@
 set -u
 . tests/tap.sh
 . tests/integration/run-common.bash
+. tests/integration/containerd.bash
 run_need
 command -v containerd >/dev/null && command -v ctr >/dev/null || skip_all "containerd not installed"
 
@@ -17,12 +18,7 @@ had_run_containerd=0
 [[ -d /run/containerd ]] && had_run_containerd=1
 ctr_() { ctr -a "$sock" -n k8s.io "$@"; }
 cleanup() {
-	if [[ -n $ctd_pid ]] && kill -0 "$ctd_pid" 2>/dev/null; then
-		kill "$ctd_pid"
-		for _ in $(seq 50); do kill -0 "$ctd_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$ctd_pid" 2>/dev/null
-		wait "$ctd_pid" 2>/dev/null
-	fi
+	containerd_stop
 	local p
 	for p in $(pgrep -f "containerd-shim.*-address $d/" 2>/dev/null); do kill -KILL "$p"; done
 	awk -v d="$tmp/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
@@ -65,15 +61,8 @@ state = "$d/state"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
   Root = "$d/runc"
 TOML
-containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 &
-ctd_pid=$!
-up=1
-for _ in $(seq 100); do
-	ctr_ version >/dev/null 2>&1 && { up=0; break; }
-	kill -0 "$ctd_pid" 2>/dev/null || break
-	sleep 0.1
-done
-ok $up "a user's containerd answers on $sock" || { tail -5 "$d/containerd.log" | sed 's/^/# /'; done_testing; }
+containerd_start "$d/config.toml" "$sock" "$d/containerd.log"
+ok $? "a user's containerd answers on $sock" || { tail -5 "$d/containerd.log" | sed 's/^/# /'; done_testing; }
 ctr_ images import build/images/pause.tar >/dev/null 2>&1; ok $? "pause image imported there"
 
 run() { # outdir
