@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -15,9 +16,46 @@
 /* runc's global flags that take a value (go-runc passes --root, --log, --log-format). */
 static const char *const value_flags[] = {"root", "log", "log-format", "criu", NULL};
 
-static void errf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int adapter_run(char **argv, char *out, size_t len)
+{
+	int fds[2] = {-1, -1}, status;
+	size_t used = 0;
+	pid_t pid;
 
-static void errf(char *buf, size_t len, const char *fmt, ...)
+	if (out && pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (out)
+			dup2(fds[1], STDOUT_FILENO);
+		execvp(argv[0], argv);
+		fprintf(stderr, "assay-runsc: exec `%s`: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (out) {
+		ssize_t n;
+
+		close(fds[1]);
+		while (used + 1 < len && (n = read(fds[0], out + used, len - 1 - used)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+		out[used] = '\0';
+		close(fds[0]);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void adapter_errf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,10 +101,13 @@ int adapter_parse(int argc, char **argv, struct adapter_cmd *out, char *errbuf, 
 		name = flag_name(argv[i], &len, &attached);
 		if (len == 7 && strncmp(name, "network", 7) == 0)
 			out->has_network = 1;
+		if (len == 4 && strncmp(name, "root", 4) == 0)
+			out->root = attached ? name + 5 : (i + 1 < argc ? argv[i + 1] : NULL);
 		if (!attached &&
 		    (takes_value(name, len) || (len == 7 && !strncmp(name, "network", 7)))) {
 			if (i + 1 >= argc) {
-				errf(errbuf, errlen, "global flag %s needs a value", argv[i]);
+				adapter_errf(errbuf, errlen, "global flag %s needs a value",
+				             argv[i]);
 				return -1;
 			}
 			i++;
@@ -104,9 +145,16 @@ int adapter_parse(int argc, char **argv, struct adapter_cmd *out, char *errbuf, 
 			out->resources = a + 12;
 			continue;
 		}
-		if (!strcmp(a, "--pid-file") || !strcmp(a, "--console-socket") ||
-		    !strcmp(a, "--process") || !strcmp(a, "-p") || !strcmp(a, "--format") ||
-		    !strcmp(a, "-f") || !strcmp(a, "--preserve-fds") ||
+		if (!strcmp(a, "--pid-file") && j + 1 < argc) {
+			out->pid_file = argv[++j];
+			continue;
+		}
+		if (!strncmp(a, "--pid-file=", 11)) {
+			out->pid_file = a + 11;
+			continue;
+		}
+		if (!strcmp(a, "--console-socket") || !strcmp(a, "--process") || !strcmp(a, "-p") ||
+		    !strcmp(a, "--format") || !strcmp(a, "-f") || !strcmp(a, "--preserve-fds") ||
 		    !strcmp(a, "--image-path") || !strcmp(a, "--work-path") ||
 		    !strcmp(a, "--interval"))
 			j++;
@@ -179,38 +227,54 @@ char **adapter_runsc_argv(const struct adapter_cmd *cmd, const char *runsc, char
 	return v;
 }
 
-char **adapter_state_argv(const struct adapter_cmd *cmd, const char *runsc, char *const *extra)
+char **adapter_sub_argv(const struct adapter_cmd *cmd, const char *runsc, char *const *extra,
+                        const char *subcommand)
 {
 	size_t n;
 	char **v = head(cmd, runsc, extra, 2, &n);
 
-	v[n++] = "state";
+	v[n++] = (char *)subcommand;
 	v[n++] = (char *)(cmd->id ? cmd->id : "");
 	v[n] = NULL;
 	return v;
 }
 
+json_t *adapter_load_bundle(const char *bundle, char *path, size_t pathlen, char *errbuf,
+                            size_t errlen)
+{
+	json_error_t jerr;
+	json_t *spec;
+
+	if ((size_t)snprintf(path, pathlen, "%s/config.json", bundle) >= pathlen) {
+		adapter_errf(errbuf, errlen, "bundle path too long: %s", bundle);
+		return NULL;
+	}
+	spec = json_load_file(path, 0, &jerr);
+	if (spec == NULL && access(path, F_OK) < 0)
+		adapter_errf(errbuf, errlen, "open `%s`: %s", path, strerror(errno));
+	else if (spec == NULL)
+		adapter_errf(errbuf, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+	return spec;
+}
+
 int adapter_rewrite_bundle(const char *bundle, char *errbuf, size_t errlen)
 {
 	char path[4096], tmp[4096];
-	json_error_t jerr;
 	json_t *spec, *ann, *type;
 	struct stat st;
 	int ret = -1;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path) ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.config.json.assay-runsc", bundle) >=
-	        sizeof(tmp)) {
-		errf(errbuf, errlen, "bundle path too long: %s", bundle);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.config.json.assay-runsc", bundle) >=
+	    sizeof(tmp)) {
+		adapter_errf(errbuf, errlen, "bundle path too long: %s", bundle);
 		return -1;
 	}
+	spec = adapter_load_bundle(bundle, path, sizeof(path), errbuf, errlen);
+	if (spec == NULL)
+		return -1;
 	if (stat(path, &st) < 0) {
-		errf(errbuf, errlen, "stat `%s`: %s", path, strerror(errno));
-		return -1;
-	}
-	spec = json_load_file(path, 0, &jerr);
-	if (spec == NULL) {
-		errf(errbuf, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+		adapter_errf(errbuf, errlen, "stat `%s`: %s", path, strerror(errno));
+		json_decref(spec);
 		return -1;
 	}
 	ann = json_object_get(spec, "annotations");
@@ -221,12 +285,12 @@ int adapter_rewrite_bundle(const char *bundle, char *errbuf, size_t errlen)
 	}
 	json_object_set_new(ann, ADAPTER_CONTAINER_TYPE, json_string("sandbox"));
 	if (json_dump_file(spec, tmp, JSON_COMPACT) < 0) {
-		errf(errbuf, errlen, "write `%s`: %s", tmp, strerror(errno));
+		adapter_errf(errbuf, errlen, "write `%s`: %s", tmp, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (chmod(tmp, st.st_mode & 07777) < 0 || rename(tmp, path) < 0) {
-		errf(errbuf, errlen, "replace `%s`: %s", path, strerror(errno));
+		adapter_errf(errbuf, errlen, "replace `%s`: %s", path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
@@ -266,14 +330,14 @@ static int plan_add(struct adapter_write *out, size_t max, size_t *n, const char
                     const char *file, const char *value, char *errbuf, size_t errlen)
 {
 	if (*n >= max) {
-		errf(errbuf, errlen, "too many cgroup writes");
+		adapter_errf(errbuf, errlen, "too many cgroup writes");
 		return -1;
 	}
 	if ((size_t)snprintf(out[*n].path, sizeof(out[*n].path), "%s/%s", dir, file) >=
 	        sizeof(out[*n].path) ||
 	    (size_t)snprintf(out[*n].value, sizeof(out[*n].value), "%s", value) >=
 	        sizeof(out[*n].value)) {
-		errf(errbuf, errlen, "cgroup path or value too long: %s/%s", dir, file);
+		adapter_errf(errbuf, errlen, "cgroup path or value too long: %s/%s", dir, file);
 		return -1;
 	}
 	(*n)++;
@@ -308,7 +372,8 @@ int adapter_update_plan(const char *resources_json, const char *proc_cgroup,
 	int groups = 0;
 
 	if (!json_is_object(res)) {
-		errf(errbuf, errlen, "resources: %s", res ? "not a JSON object" : jerr.text);
+		adapter_errf(errbuf, errlen, "resources: %s",
+		             res ? "not a JSON object" : jerr.text);
 		json_decref(res);
 		return -1;
 	}
@@ -434,7 +499,7 @@ int adapter_update_plan(const char *resources_json, const char *proc_cgroup,
 	}
 	json_decref(res);
 	if (groups == 0) {
-		errf(errbuf, errlen, "the sandbox has no cgroup of its own to update");
+		adapter_errf(errbuf, errlen, "the sandbox has no cgroup of its own to update");
 		return -1;
 	}
 	return (int)n;
@@ -450,8 +515,8 @@ int adapter_apply(const struct adapter_write *w, size_t n, char *errbuf, size_t 
 		size_t len = strlen(w[i].value);
 
 		if (fd < 0 || write(fd, w[i].value, len) != (ssize_t)len) {
-			errf(errbuf, errlen, "write %s to `%s`: %s", w[i].value, w[i].path,
-			     strerror(errno));
+			adapter_errf(errbuf, errlen, "write %s to `%s`: %s", w[i].value, w[i].path,
+			             strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			return -1;
@@ -459,4 +524,63 @@ int adapter_apply(const struct adapter_write *w, size_t n, char *errbuf, size_t 
 		close(fd);
 	}
 	return 0;
+}
+
+char *adapter_read_all(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	while (buf) {
+		if (len + 1 == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+
+			if (bigger == NULL)
+				break;
+			buf = bigger;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			buf[len] = '\0';
+			return n < 0 ? (free(buf), NULL) : buf;
+		}
+		len += (size_t)n;
+	}
+	free(buf);
+	return NULL;
+}
+
+int adapter_limit_sandbox(const struct adapter_cmd *cmd, const char *runsc, char *const *extra,
+                          const char *resources, char *errbuf, size_t errlen)
+{
+	static struct adapter_write writes[32];
+	char state[16384], path[64];
+	char **sargv = adapter_sub_argv(cmd, runsc, extra, "state");
+	char *cg = NULL;
+	int fd, pid, n, ret = -1;
+
+	if (adapter_run(sargv, state, sizeof(state)) != 0 ||
+	    (pid = adapter_state_pid(state)) <= 0) {
+		adapter_errf(errbuf, errlen, "no running sandbox");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		cg = adapter_read_all(fd);
+		close(fd);
+	}
+	if (cg == NULL) {
+		adapter_errf(errbuf, errlen, "read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	n = adapter_update_plan(resources, cg, "/sys/fs/cgroup", writes, 32, errbuf, errlen);
+	if (n >= 0 && adapter_apply(writes, (size_t)n, errbuf, errlen) == 0)
+		ret = 0;
+out:
+	free(sargv);
+	free(cg);
+	return ret;
 }

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #define ADAPTER_CONTAINER_TYPE "io.kubernetes.cri.container-type"
 
 struct adapter_cmd {
@@ -26,8 +28,14 @@ struct adapter_cmd {
 	const char *id;        /* the container id operand, when the command takes one */
 	const char *bundle;    /* create/run: --bundle/-b value, "." by default */
 	const char *resources; /* update: --resources/-r value ("-": stdin) */
+	const char *pid_file;  /* create: --pid-file value, or NULL */
+	const char *root;      /* the global --root value, or NULL (runsc's default) */
 	int has_network;       /* a --network flag was given already */
 };
+
+/* Formats an error message into buf (len bytes). */
+void adapter_errf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Splits runc's command line (argv[0] is the adapter itself). Returns 0, or -1 with a message in
  * errbuf when a global flag lacks its value. */
@@ -42,8 +50,19 @@ char **adapter_split_flags(char *s);
  * array is malloc'd and NULL-terminated; its strings point into argv and extra. */
 char **adapter_runsc_argv(const struct adapter_cmd *cmd, const char *runsc, char *const *extra);
 
-/* The same global part followed by `state ID` (for the kill fallback). */
-char **adapter_state_argv(const struct adapter_cmd *cmd, const char *runsc, char *const *extra);
+/* The same global part followed by `SUBCOMMAND ID` (state for the kill fallback; start and wait
+ * for the per-pod waiter). */
+char **adapter_sub_argv(const struct adapter_cmd *cmd, const char *runsc, char *const *extra,
+                        const char *subcommand);
+
+/* Runs argv (execvp) and waits; with out != NULL its stdout is captured there (NUL-terminated,
+ * truncated to len). Returns the exit status, or -1 if it could not run or died of a signal. */
+int adapter_run(char **argv, char *out, size_t len);
+
+/* BUNDLE/config.json parsed (its path in path), or NULL with errbuf naming the file and what is
+ * wrong. */
+json_t *adapter_load_bundle(const char *bundle, char *path, size_t pathlen, char *errbuf,
+                            size_t errlen);
 
 /* Rewrites BUNDLE/config.json's container-type annotation from "container" to "sandbox"
  * (atomically, keeping the file's mode). Returns 1 rewritten, 0 nothing to rewrite, -1 error
@@ -67,6 +86,14 @@ struct adapter_write {
 int adapter_update_plan(const char *resources_json, const char *proc_cgroup,
                         const char *cgroup_root, struct adapter_write *out, size_t max,
                         char *errbuf, size_t errlen);
+/* All of fd's contents, NUL-terminated and malloc'd, or NULL (errno set). */
+char *adapter_read_all(int fd);
+
+/* Applies resources (OCI LinuxResources JSON) to the cgroups of the sandbox that runs container
+ * cmd->id (its pid from `runsc state`). 0, or -1 with errbuf set. */
+int adapter_limit_sandbox(const struct adapter_cmd *cmd, const char *runsc, char *const *extra,
+                          const char *resources, char *errbuf, size_t errlen);
+
 /* Performs the writes in order. Returns 0, or -1 with errbuf naming the file and the error. */
 int adapter_apply(const struct adapter_write *w, size_t n, char *errbuf, size_t errlen);
 

@@ -28,7 +28,8 @@ $(B)/obj/src/cri/client.o: $(B)/gen/cri.pb-c.h
 # is in separate objects so unit tests (and, for the cgroup check, the collector) can link it.
 #   assay-runsc  the runsc adapter the runc v2 shim runs for handler runsc
 #   assay-crun   crun in a mount namespace without a cgroup v2 hierarchy crun refuses
-ADAPTER_OBJS := $(B)/obj/src/adapter/runsc-adapter.o $(B)/obj/src/adapter/main.o
+ADAPTER_OBJS := $(B)/obj/src/adapter/runsc-adapter.o $(B)/obj/src/adapter/runsc-pod.o \
+	$(B)/obj/src/adapter/main.o
 CRUN_WRAPPER_OBJS := $(B)/obj/src/adapter/crun-main.o $(B)/obj/src/adapter/cgroup-view.o
 
 $(B)/libexec/assay-runsc: $(ADAPTER_OBJS)
@@ -43,7 +44,7 @@ $(B)/libexec/assay-crun: $(CRUN_WRAPPER_OBJS)
 
 $(B)/libassay.a: $(B)/obj/src/adapter/cgroup-view.o
 
-$(B)/tests/test-cri-adapter: $(B)/obj/src/adapter/runsc-adapter.o
+$(B)/tests/test-cri-adapter: $(B)/obj/src/adapter/runsc-adapter.o $(B)/obj/src/adapter/runsc-pod.o
 
 $(B)/tests/cri-drive: $(B)/obj/tests/cri/cri-drive.o $(B)/libassay.a
 	$(call msg,LD,$@)

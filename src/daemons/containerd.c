@@ -163,6 +163,11 @@ static void setup_handlers(struct daemon *d)
 			hd->binary = xstrdup(own_shim);
 		} else if (r->helper && (hd->binary = find_helper(d, r->helper))) {
 			hd->note = r->note ? r->note() : NULL;
+			if (r->sandbox_env) {
+				hd->sandbox = d->sandbox;
+				if (!strcmp(d->sandbox, "per-container"))
+					hd->sandbox_mode = r->per_container_mode;
+			}
 		} else if (runtime_needs_helper(r)) {
 			hd->reason = xasprintf("the %s helper was not found (make builds "
 			                       "build/libexec/%s)",
@@ -242,10 +247,14 @@ static int start_containerd(struct daemon *d, const char *binary, assay_error_t 
 	 * ASSAY_CRUN), passed down by containerd and the shim. */
 	while (environ[n])
 		n++;
-	envp = xcalloc(n + d->n_handlers + 1, sizeof(*envp));
+	envp = xcalloc(n + 2 * d->n_handlers + 1, sizeof(*envp));
 	for (size_t h = 0; h < d->n_handlers; h++) {
+		const struct runtime *r = runtime_find(d->handlers[h].name);
 		char *v;
 
+		/* and how it runs a pod, where its helper can choose (ASSAY_RUNSC_SANDBOX) */
+		if (d->handlers[h].sandbox && r && r->sandbox_env)
+			envp[k++] = xasprintf("%s=%s", r->sandbox_env, d->handlers[h].sandbox);
 		if (d->programs[h] == NULL)
 			continue;
 		v = xasprintf("ASSAY_%s=%s", d->handlers[h].name, d->programs[h]);
@@ -383,6 +392,17 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 	d = xcalloc(1, sizeof(*d));
 	d->pause_ref = xstrdup(opts->pause_ref);
 	d->helper_dir = opts->helper_dir ? realpath(opts->helper_dir, NULL) : NULL;
+	if (opts->sandbox && strcmp(opts->sandbox, "per-pod") &&
+	    strcmp(opts->sandbox, "per-container")) {
+		assay_error_usage(err,
+		                  "embedded containerd: sandbox `%s`: expected per-pod or "
+		                  "per-container",
+		                  opts->sandbox);
+		d->stopped = true;
+		daemon_free(d);
+		return -1;
+	}
+	d->sandbox = xstrdup(opts->sandbox ? opts->sandbox : "per-pod");
 	d->made_run_containerd = stat("/run/containerd", &st) < 0;
 	d->made_shim_dir = stat(SHIM_SOCKET_DIR, &st) < 0;
 	d->made_k8s_cgroup = stat("/sys/fs/cgroup/memory/k8s.io", &st) < 0;
@@ -545,5 +565,6 @@ void daemon_free(struct daemon *d)
 	free(d->log_path);
 	free(d->pause_ref);
 	free(d->helper_dir);
+	free(d->sandbox);
 	free(d);
 }

@@ -5,8 +5,9 @@
  *
  * runsc: where containerd-shim-runsc-v1 exists, handler runsc uses io.containerd.runsc.v1
  * (one gVisor sandbox per pod). Otherwise (Debian) the runc v2 shim runs our adapter
- * (libexec/assay-runsc) as its runtime binary, which makes each container its own gVisor
- * sandbox: see daemon_handler()->sandbox_mode, which results must record.
+ * (libexec/assay-runsc) as its runtime binary, which runs one gVisor sandbox per pod, or each
+ * container in its own (daemon_opts.sandbox): see daemon_handler()->sandbox_mode, which results
+ * must record.
  *
  * Lifecycle: daemon_start → (daemon_import …, CRI calls through daemon_client or a client of
  * your own on daemon_endpoint) → daemon_stop → daemon_free. */
@@ -38,6 +39,9 @@ struct daemon_opts {
 	unsigned start_timeout_ms;
 	/* containerd's log level ("info" when NULL); the log is RUN_DIR/containerd.log. */
 	const char *log_level;
+	/* How a runtime whose helper can do both (runsc's adapter) runs a pod: "per-pod" (one
+	 * sandbox for all its containers; NULL too) or "per-container" (each its own sandbox). */
+	const char *sandbox;
 };
 
 /* What a runtime handler is and whether it can run here. */
@@ -46,8 +50,12 @@ struct daemon_handler {
 	const char *runtime_type; /* "io.containerd.runc.v2" or "io.containerd.runsc.v1" */
 	const char *binary; /* what the shim executes (runc, assay-crun, the adapter), or NULL */
 	const char *sandbox_mode; /* "pod-shared sandbox (containerd-shim-runsc-v1)",
-	                           * "one sandbox per container (assay-runsc adapter)", or
-	                           * "containers share the pod's namespaces" (runc, crun) */
+	                           * "one sandbox per pod (assay-runsc adapter)", "one sandbox
+	                           * per container (assay-runsc adapter)", or "containers share
+	                           * the pod's namespaces" (runc, crun) */
+	/* "per-pod" or "per-container" for a handler whose helper takes daemon_opts.sandbox (the
+	 * runsc adapter), else NULL */
+	const char *sandbox;
 	const char *note; /* how assay had to run it here (crun: cgview_crun_note()), or NULL */
 	/* 0 not probed yet, 1 works, -1 does not (see reason): set up from the runtimes table at
 	 * start (a program missing), then by daemon_probe_handler. */

@@ -20,6 +20,7 @@ struct daemon {
 	char *log_path;
 	char *pause_ref;
 	char *helper_dir; /* where the runtimes' helpers are (NULL: this build's libexec/) */
+	char *sandbox;    /* daemon_opts.sandbox: "per-pod" or "per-container" */
 	pid_t pid;
 	struct cri_client *client;
 	struct daemon_handler *handlers; /* one per row of the runtimes table */

@@ -497,6 +497,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 		    .image_src_dir = image_dir ? image_dir : "build/images",
 		    .scratch_dir = e.scratch_dir,
 		    .endpoint = opts->endpoint,
+		    .runsc_sandbox = e.suite->runsc_sandbox,
 		    .tracing = opts->observer != NULL,
 		};
 

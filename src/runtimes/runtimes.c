@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "adapter/cgroup-view.h"
+#include "adapter/runsc-pod.h"
 #include "lib/util.h"
 #include "runtimes/runtimes.h"
 
@@ -18,9 +19,12 @@ static const struct runtime rows[] = {
      .gvisor = true,
      .runtime_type = RUNC_V2,
      /* the runc v2 shim waits on the pid runsc writes, which is the sandbox's for every
-      * container of a pod: the adapter makes each container a sandbox of its own */
+      * container of a pod: the adapter gives it a waiter's (one sandbox per pod), or makes
+      * each container a sandbox of its own */
      .helper = "assay-runsc",
-     .sandbox_mode = "one sandbox per container (assay-runsc adapter)",
+     .sandbox_mode = "one sandbox per pod (assay-runsc adapter)",
+     .sandbox_env = ADAPTER_SANDBOX_ENV,
+     .per_container_mode = "one sandbox per container (assay-runsc adapter)",
      .own_shim = "containerd-shim-runsc-v1",
      .own_runtime_type = "io.containerd.runsc.v1",
      .own_sandbox_mode = "pod-shared sandbox (containerd-shim-runsc-v1)"},
@@ -31,6 +35,11 @@ static const struct runtime rows[] = {
      .helper_oci = true,
      .sandbox_mode = "containers share the pod's namespaces",
      .note = cgview_crun_note},
+    /* a shim of its own, no OCI runtime for oci/ targets: one VM per pod */
+    {.name = "kata",
+     .runtime_type = "io.containerd.kata.v2",
+     .shim = "containerd-shim-kata-v2",
+     .sandbox_mode = "one VM per pod (Kata Containers)"},
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))

@@ -23,6 +23,10 @@ struct runtime {
 	const char *helper;
 	bool helper_oci;
 	const char *sandbox_mode; /* how its containers share a pod's sandbox, as results say */
+	/* A helper that runs a pod's containers either in one sandbox or each in its own takes the
+	 * choice (daemon_opts.sandbox: "per-pod", "per-container") in this environment variable;
+	 * sandbox_mode is then per-pod's text, per_container_mode the other's. */
+	const char *sandbox_env, *per_container_mode;
 	/* How assay has to run it on this host, a sentence results record; NULL when it runs as
 	 * it is. */
 	const char *(*note)(void);

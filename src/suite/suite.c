@@ -430,6 +430,9 @@ static int options_pair(struct ctx *c, void *data, const char *key, yaml_node_t 
 	(void)k;
 	if (!strcmp(key, "pod-network"))
 		return get_choice(c, v, "pod-network", "node|cni", &s->pod_network);
+	if (!strcmp(key, "runsc-sandbox"))
+		return get_choice(c, v, "runsc-sandbox", "per-pod|per-container",
+		                  &s->runsc_sandbox);
 	return get_duration(c, v, "cri-timeout", &s->cri_timeout_s);
 }
 
@@ -441,7 +444,7 @@ struct top {
 
 static int top_pair(struct ctx *c, void *data, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
-	static const char *const options[] = {"pod-network", "cri-timeout", NULL};
+	static const char *const options[] = {"pod-network", "cri-timeout", "runsc-sandbox", NULL};
 	struct top *t = data;
 	struct suite *s = t->s;
 	cleanup_free char *order = NULL;
@@ -527,6 +530,8 @@ static int parse_document(struct ctx *c, struct suite *s)
 		s->name = default_name(s->path);
 	if (s->pod_network == NULL)
 		s->pod_network = xstrdup("node");
+	if (s->runsc_sandbox == NULL)
+		s->runsc_sandbox = xstrdup("per-pod");
 	return 0;
 }
 
@@ -609,6 +614,7 @@ void suite_free(struct suite *s)
 	free(s->description);
 	free(s->output);
 	free(s->pod_network);
+	free(s->runsc_sandbox);
 	free(s);
 }
 

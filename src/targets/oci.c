@@ -71,6 +71,12 @@ static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 	char *bin = NULL;
 
 	(void)err;
+	if (row(t) && row(t)->binary == NULL) {
+		*reason = xasprintf("`%s` is only a containerd shim (%s), no OCI runtime: use "
+		                    "cri/containerd/%s",
+		                    t->runtime, row(t)->shim, t->runtime);
+		return TARGET_SKIP;
+	}
 	if (!proc_which(t->runtime, &bin)) {
 		*reason = xasprintf("OCI runtime `%s` not installed (not in PATH)", t->runtime);
 		return TARGET_SKIP;

@@ -34,7 +34,10 @@ struct target_config {
 	const char *image_src_dir; /* where they were copied from (build/images), for messages */
 	const char *scratch_dir;   /* on a real disk (not tmpfs): per-run scratch dirs for fileio */
 	const char *endpoint;      /* CRI endpoint given by the user; NULL = embedded daemon */
-	bool tracing;              /* recorded in meta only */
+	/* gVisor under the embedded containerd: "per-pod" (one sandbox per pod, NULL too) or
+	 * "per-container" (the suite's runsc-sandbox) */
+	const char *runsc_sandbox;
+	bool tracing; /* recorded in meta only */
 };
 
 /* One workload invocation. */

@@ -113,9 +113,12 @@ for h in runc runsc; do
 		[[ -n $(marked) ]]; ok $? "$h: the container's process is found by its marker"
 	fi
 	# The driver raised the running container's quota to 50000/100000 (UpdateContainerResources);
-	# runc applies it to the container's cgroup, the adapter to the runsc sandbox's (the same one).
-	quota=$(cat /sys/fs/cgroup/cpu/k8s.io/"$cid"/cpu.cfs_quota_us 2>/dev/null)
-	[[ $quota == 50000 ]]; ok $? "$h: the update reached the container's cgroup (quota $quota)"
+	# runc applies it to the container's cgroup, the adapter to the runsc sandbox's: one
+	# sandbox per pod (the default) runs in the pod sandbox's (pause's) cgroup.
+	cg=$cid
+	[[ $h == runsc ]] && cg=$(sed -n 's/^# pod-id //p' "$tmp/hold-$h.out")
+	quota=$(cat /sys/fs/cgroup/cpu/k8s.io/"$cg"/cpu.cfs_quota_us 2>/dev/null)
+	[[ $quota == 50000 ]]; ok $? "$h: the update reached the sandbox's cgroup (quota $quota)"
 	pod=$(sed -n 's/^# pod-id //p' "$tmp/hold-$h.out")
 	[[ -S $(shim_socket "$(sed -n 's/^# run-dir //p' "$tmp/hold-$h.out")" "$pod") ]]
 	ok $? "$h: the pod's shim socket is where the leftover checks look for it"

@@ -19,16 +19,20 @@ ok $? "version and --version agree ($($COLLECTOR --version))"
 ok $? "the version is the generated header's"
 [[ $(sed -n 2p <<<"$out") =~ ^cri:\ containerd\ v?1\.[0-9]+\.[0-9]+.*\(embedded\)$ ]]
 ok $? "line 2 is the embedded containerd's CRI Version"
-for rt in runc runsc crun; do
-	line=$(grep "^$rt: " <<<"$out")
-	if command -v "$rt" >/dev/null; then
-		want="$rt: $("$rt" --version | head -1)"
+# One line per row of the runtimes table (src/runtimes/runtimes.c), its program's --version:
+# the runtime's own, or the shim's for a runtime that is only a shim (kata).
+for rt in runc:runc runsc:runsc crun:crun kata:containerd-shim-kata-v2; do
+	name=${rt%%:*} prog=${rt#*:}
+	line=$(grep "^$name: " <<<"$out")
+	if command -v "$prog" >/dev/null; then
+		want="$name: $("$prog" --version | head -1)"
 	else
-		want="$rt: not installed"
+		want="$name: not installed"
 	fi
 	[[ $line == "$want" ]]; ok $? "'$want'"
 done
-[[ $(wc -l <<<"$out") == 5 ]]; ok $? "five lines"
+# assay, cri, then runc, runsc, crun and kata: a new row of the table is a new line here
+[[ $(wc -l <<<"$out") == 6 ]]; ok $? "six lines"
 left=$(run_procs 'version-[0-9]+'; ls -d /run/assay/version-* 2>/dev/null)
 [[ -z $left ]]; ok $? "no daemon or directory left${left:+: $left}"
 

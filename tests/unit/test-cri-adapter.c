@@ -8,7 +8,9 @@
 #include <jansson.h>
 
 #include "adapter/runsc-adapter.h"
+#include "adapter/runsc-pod.h"
 #include "tap.h"
+#include "lib/fs.h"
 #include "lib/util.h"
 
 static char *join(char **v)
@@ -71,7 +73,7 @@ static void test_argv(void)
 	s2 = join(v);
 	is_str(s2, "runsc --root=/r --log /l --network=none kill --all abc123 9", "kill argv");
 	free(v);
-	v = adapter_state_argv(&cmd, "runsc", NULL);
+	v = adapter_sub_argv(&cmd, "runsc", NULL, "state");
 	s3 = join(v);
 	is_str(s3, "runsc --root=/r --log /l --network=none state abc123",
 	       "state argv for fallback");
@@ -282,6 +284,101 @@ static void test_update(void)
 	}
 }
 
+/* The per-pod mode's pieces that need no runsc (runsc-pod.h). */
+static void test_pod(void)
+{
+	char *create[] = {"assay-runsc", "--root=/run/x/runsc/k8s.io", "create", "--bundle",
+	                  "/b",          "--pid-file=/b/init.pid",     "ctr1",   NULL};
+	char errbuf[512];
+	cleanup_free char *pidf = xasprintf("%s/init.pid", dir);
+	cleanup_free char *text = NULL;
+	char *type = NULL, *sid = NULL, *res;
+	enum adapter_sandbox_mode mode = ADAPTER_PER_CONTAINER;
+	struct sockaddr_un a, b;
+	struct adapter_cmd cmd;
+	socklen_t la, lb;
+	json_t *j;
+
+	is_int(adapter_sandbox_mode(NULL, &mode), 0, "no ASSAY_RUNSC_SANDBOX: accepted");
+	is_int(mode, ADAPTER_PER_POD, "... and per pod is the default");
+	ok(adapter_sandbox_mode("per-container", &mode) == 0 && mode == ADAPTER_PER_CONTAINER,
+	   "per-container");
+	is_int(adapter_sandbox_mode("per-node", &mode), -1, "anything else is refused");
+
+	is_int(adapter_parse(7, create, &cmd, errbuf, sizeof(errbuf)), 0, "create parses");
+	is_str(cmd.root, "/run/x/runsc/k8s.io", "--root=V is the runsc root");
+	is_str(cmd.pid_file, "/b/init.pid", "--pid-file=V is the shim's pid file");
+	is_str(cmd.id, "ctr1", "and the id follows");
+
+	la = adapter_waiter_addr("/run/x/runsc/k8s.io", "ctr1", &a);
+	lb = adapter_waiter_addr("/run/y/runsc/k8s.io", "ctr1", &b);
+	ok(la > 0 && a.sun_path[0] == '\0' && !strncmp(a.sun_path + 1, "assay-runsc/", 12),
+	   "the waiter's address is abstract (%s)", a.sun_path + 1);
+	ok(lb > 0 && memcmp(a.sun_path, b.sun_path, la - offsetof(struct sockaddr_un, sun_path)),
+	   "and differs between two runsc roots");
+	{
+		char id[200];
+
+		memset(id, 'f', sizeof(id) - 1);
+		id[sizeof(id) - 1] = '\0';
+		is_int((int)adapter_waiter_addr("/r", id, &a), 0,
+		       "an id too long for it is refused");
+	}
+
+	is_int(adapter_wait_status("{\"id\":\"ctr1\",\"exitStatus\":3}\n"), 3,
+	       "runsc wait's exit status");
+	is_int(adapter_wait_status("{\"id\":\"ctr1\",\"exitStatus\":137}"), 137,
+	       "a killed container's 128+9");
+	is_int(adapter_wait_status("waiting on container: not started"), -1, "no JSON: -1");
+	is_int(adapter_signal_number("9"), 9, "signal 9");
+	is_int(adapter_signal_number("SIGKILL"), 9, "SIGKILL");
+	is_int(adapter_signal_number("TERM"), 15, "TERM");
+	is_int(adapter_signal_number("nonsense"), 15, "unknown: TERM");
+
+	write_config("{\"annotations\": {\"io.kubernetes.cri.container-type\": \"container\","
+	             " \"io.kubernetes.cri.sandbox-id\": \"pod1\"}, \"linux\": {\"resources\":"
+	             " {\"cpu\": {\"quota\": 20000, \"period\": 100000},"
+	             " \"memory\": {\"limit\": 1048576}}}}");
+	is_int(adapter_bundle_info(dir, &type, &sid, errbuf, sizeof(errbuf)), 0, "bundle info");
+	ok(type && sid && !strcmp(type, "container") && !strcmp(sid, "pod1"),
+	   "a sub-container of pod1 (%s of %s)", type, sid);
+	free(type);
+	free(sid);
+	res = adapter_bundle_resources(dir, errbuf, sizeof(errbuf));
+	j = res ? json_loads(res, 0, NULL) : NULL;
+	ok(j && json_integer_value(json_object_get(json_object_get(j, "cpu"), "quota")) == 20000 &&
+	       json_integer_value(json_object_get(json_object_get(j, "cpu"), "shares")) == 1024 &&
+	       json_integer_value(json_object_get(json_object_get(j, "memory"), "limit")) ==
+	           1048576,
+	   "its limits for the sandbox: its own, shares 1024 where unset (%s)", res);
+	json_decref(j);
+	free(res);
+	write_config("{\"annotations\": {}}");
+	res = adapter_bundle_resources(dir, errbuf, sizeof(errbuf));
+	is_str(res, "{\"cpu\":{\"shares\":1024,\"quota\":-1}}",
+	       "without limits: a container cgroup's defaults");
+	free(res);
+	is_int(adapter_bundle_info(dir, &type, &sid, errbuf, sizeof(errbuf)), 0, "no annotations");
+	ok(type == NULL && sid == NULL, "no type, no sandbox id");
+	write_config("{");
+	is_int(adapter_bundle_info(dir, &type, &sid, errbuf, sizeof(errbuf)), -1,
+	       "a broken config.json fails");
+	ok(strstr(errbuf, "config.json") != NULL, "naming the file (%s)", errbuf);
+
+	is_int(adapter_write_pid(pidf, 4242, errbuf, sizeof(errbuf)), 0, "pid file written");
+	text = fs_read(pidf, 64, NULL);
+	is_str(text, "4242", "it holds the waiter's pid");
+	unlink(pidf);
+	ok(adapter_write_pid("/nonexistent/dir/init.pid", 1, errbuf, sizeof(errbuf)) < 0 &&
+	       strstr(errbuf, "/nonexistent/dir/init.pid"),
+	   "an unwritable pid file fails, naming it (%s)", errbuf);
+	{
+		cleanup_free char *sf = adapter_state_file("/r", "c1", "p1");
+
+		is_str(sf, "/r/c1_sandbox:p1.state", "runsc's state file of a sub-container");
+	}
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL) {
@@ -292,6 +389,12 @@ int main(void)
 	test_bundle();
 	test_state();
 	test_update();
+	test_pod();
+	{
+		cleanup_free char *p = xasprintf("%s/config.json", dir);
+
+		unlink(p);
+	}
 	rmdir(dir);
 	return tap_done();
 }

@@ -43,6 +43,7 @@ static const char good[] = "name: mine\n"
                            "options:\n"
                            "  pod-network: cni\n"
                            "  cri-timeout: 30s\n"
+                           "  runsc-sandbox: per-container\n"
                            "benchmarks:\n"
                            "  - performance.syscall\n"
                            "  - name: performance.cpu.time\n"
@@ -99,6 +100,7 @@ static void good_suite(void)
 	is_str(s->output, "/tmp/x", "output");
 	is_str(s->pod_network, "cni", "options.pod-network");
 	is_int(s->cri_timeout_s, 30, "options.cri-timeout");
+	is_str(s->runsc_sandbox, "per-container", "options.runsc-sandbox");
 	ok(strstr(s->text, "name: mine") == s->text, "suite text kept for meta");
 	is_int(suite_cells(s), 21, "cells = targets × benchmarks");
 	is_int(suite_runs(s), 3 * (3 + 5 + 5 * 3), "runs include warm-ups");
@@ -171,7 +173,8 @@ static void bad_suites(void)
 	if (s) {
 		is_str(s->name, "t", "name defaults to the file's base name");
 		ok(s->runs == 3 && s->warmup == 1 && s->order == SUITE_ORDER_INTERLEAVED &&
-		       !strcmp(s->pod_network, "node") && s->benches[0].timeout_s == 120,
+		       !strcmp(s->pod_network, "node") && !strcmp(s->runsc_sandbox, "per-pod") &&
+		       s->benches[0].timeout_s == 120,
 		   "defaults: 3 runs, 1 warm-up, interleaved, node network, registry timeout");
 	}
 	suite_free(s);
@@ -208,10 +211,14 @@ static void bad_suites(void)
 	    "`5x`",
 	    "bad duration");
 	bad(MIN "name: ''\n", "t.yaml:3:7: name: expected a non-empty string", "empty name");
+	bad(MIN "options: {runsc-sandbox: per-node}\n",
+	    "t.yaml:3:26: runsc-sandbox: expected one of per-pod|per-container, got `per-node`",
+	    "bad runsc sandbox mode");
 	bad(MIN "options: {pod-network: bridge}\n",
 	    "t.yaml:3:24: pod-network: expected one of node|cni, got `bridge`", "bad pod network");
 	bad(MIN "options: {color: red}\n",
-	    "t.yaml:3:11: options: unknown key `color` (expected one of: pod-network, cri-timeout)",
+	    "t.yaml:3:11: options: unknown key `color` (expected one of: pod-network, cri-timeout, "
+	    "runsc-sandbox)",
 	    "unknown option");
 	bad(MIN "options: [x]\n", "t.yaml:3:10: options: expected a mapping, got a sequence",
 	    "options wrong type");
