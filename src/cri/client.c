@@ -743,6 +743,19 @@ int cri_image_status(struct cri_client *c, const char *ref, bool *present, char 
 	return 0;
 }
 
+int cri_remove_image(struct cri_client *c, const char *ref, assay_error_t *err)
+{
+	Runtime__V1__RemoveImageRequest req = RUNTIME__V1__REMOVE_IMAGE_REQUEST__INIT;
+	Runtime__V1__ImageSpec spec = RUNTIME__V1__IMAGE_SPEC__INIT;
+	cleanup_resp ProtobufCMessage *m = NULL;
+	cleanup_free char *what = xasprintf("RemoveImage %s", ref);
+
+	spec.image = S(ref);
+	req.image = &spec;
+	return unary(c, "ImageService", "RemoveImage", &req.base,
+	             &runtime__v1__remove_image_response__descriptor, &m, what, err);
+}
+
 /* --- helpers --------------------------------------------------------------------------------- */
 
 void cri_strv_free(char **v)

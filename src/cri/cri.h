@@ -167,6 +167,9 @@ int cri_update_resources(struct cri_client *c, const char *container_id,
 int cri_image_status(struct cri_client *c, const char *ref, bool *present, char **image_id,
                      assay_error_t *err);
 
+/* ImageService.RemoveImage (an image assay placed on a daemon it did not start). */
+int cri_remove_image(struct cri_client *c, const char *ref, assay_error_t *err);
+
 /* --- helpers --------------------------------------------------------------------------------- */
 
 void cri_strv_free(char **v);

@@ -1,8 +1,9 @@
 # CRI client (gRPC C core + protobuf-c from src/cri/proto/cri.proto), the embedded containerd
-# (src/daemons/) and the runsc adapter (src/adapter/ → $(B)/libexec/assay-runsc, the runtime
+# (src/daemons/), CRI-O's inspect endpoints (src/cri/crio.c; skopeo puts images into its storage)
+# and the runsc adapter (src/adapter/ → $(B)/libexec/assay-runsc, the runtime
 # binary the runc v2 shim runs for handler runsc). Their tests: tests/unit/test-cri*.c,
 # tests/cri/cri-drive.c and tests/integration/cri-*.sh.
-DEB_PKGS += containerd runc runsc crun protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libjansson-dev \
+DEB_PKGS += containerd runc runsc crun skopeo protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libjansson-dev \
 	libyaml-dev libssl-dev jq
 
 CRI_GEN := $(B)/gen/cri.pb-c.c $(B)/gen/cri.pb-c.h

@@ -49,7 +49,9 @@ struct observer {
 	/* A cgroup (v1 path relative to the hierarchy root, e.g. "/assay/assay-3f2a-7") holding the
 	 * run's container, to check coverage against cgroup accounting. role "pod": a pod's cgroup,
 	 * made for the run and there until its teardown (it holds the pause container too);
-	 * "container": a container's, which its runtime may remove as soon as it exits. */
+	 * "container": a container's, which its runtime may remove as soon as it exits;
+	 * "daemon": the cgroup of a CRI daemon assay did not start (and of what it execs), older
+	 * than the run, counted from when it is reported. */
 	void (*cgroup)(void *ctx, const char *role, const char *path);
 	int (*run_end)(void *ctx, json_t *run_record);
 };

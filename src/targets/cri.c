@@ -19,6 +19,7 @@
 #include "lib/proc.h"
 #include "lib/cgroup.h"
 #include "cri/cri.h"
+#include "cri/crio.h"
 #include "daemons/daemon.h"
 #include "targets/target.h"
 #include "lib/fs.h"
@@ -26,25 +27,69 @@
 #include "runtimes/runtimes.h"
 #include "lib/util.h"
 
-struct cri_shared {
-	int refs;
-	struct daemon *daemon;     /* embedded, or NULL with --endpoint */
-	struct cri_client *client; /* owned by daemon, or ours with --endpoint */
-	char *name, *version;      /* CRI Version */
-	char **imported;           /* "name", "ref" pairs: imported or found present */
-	size_t n_imported;
-	char *init_error; /* why the daemon could not be reached/started: every CRI target fails */
+/* The CRI daemons a cri/DAEMON/HANDLER target can name. containerd: the embedded one (or the
+ * user's at --endpoint); CRI-O: the user's, at --endpoint or its own socket (crictl's default:
+ * CRI-O is not a Debian package, assay never starts it). --endpoint serves the targets whose
+ * DAEMON its CRI Version names. */
+static const struct cri_daemon_kind {
+	const char *name;     /* cri/NAME/...: t->daemon */
+	const char *cri_name; /* the runtime_name its CRI Version answers */
+	const char *program;  /* its program, to say whether it is installed */
+	const char *socket;   /* its own socket, where assay looks without --endpoint; NULL:
+	                       * assay starts its own (embedded containerd) */
+	bool place_images;    /* images assay lacks there are put into its containers-storage */
+} daemon_kinds[] = {
+    {"containerd", "containerd", "containerd", NULL, false},
+    {"crio", "cri-o", "crio", "/var/run/crio/crio.sock", true},
 };
 
-static struct cri_shared shared;
+#define N_KINDS (sizeof(daemon_kinds) / sizeof(daemon_kinds[0]))
+
+/* One per daemon kind: what its targets share. */
+struct cri_shared {
+	int refs;
+	const struct cri_daemon_kind *kind;
+	struct daemon *daemon;     /* embedded, or NULL */
+	struct cri_client *client; /* owned by daemon, or ours */
+	char *endpoint;            /* the daemon's (unix://...) */
+	pid_t pid;                 /* the process serving it (tracer: cri-daemon), 0 unknown */
+	char *cgroup;     /* a daemon assay did not start: its cpuacct cgroup, unless the root */
+	bool own_cgroups; /* pods get cgroup parent /assay/<pod> (cgroupfs driver) */
+	char *name, *version; /* CRI Version */
+	char **imported;      /* "name", "ref" pairs: imported or found present */
+	size_t n_imported;
+	char **placed; /* refs assay put into a daemon it did not start: removed at the end */
+	size_t n_placed;
+	char *init_error;  /* why the daemon could not be reached/started: every target fails */
+	char *skip_reason; /* why there is no such daemon here: every target is skipped */
+};
+
+static struct cri_shared shareds[N_KINDS];
 
 struct cri_priv {
-	bool opened; /* holds a reference on shared */
+	bool opened; /* holds a reference on its shared */
+	struct cri_shared *sh;
 	char **refs; /* per image name: "name", "ref" pairs */
 	size_t n_refs;
 	const char *sandbox_mode;
-	const char *note; /* the handler's, e.g. how crun had to run here */
+	const char *sandbox; /* "per-pod" or "per-container" where the handler can do both */
+	const char *note;    /* the handler's, e.g. how crun had to run here */
 };
+
+static const struct cri_daemon_kind *kind_of(const char *daemon)
+{
+	for (size_t i = 0; i < N_KINDS; i++)
+		if (!strcmp(daemon_kinds[i].name, daemon))
+			return &daemon_kinds[i];
+	return NULL;
+}
+
+static struct cri_shared *shared_of(const struct target *t)
+{
+	const struct cri_daemon_kind *k = kind_of(t->daemon);
+
+	return k ? &shareds[k - daemon_kinds] : NULL;
+}
 
 /* The run's own copies of the runtimes' helpers the shim execs (runtimes.h), in the run
  * directory: a rebuild during the suite must not pull them away. One missing from the build is
@@ -71,56 +116,188 @@ static void copy_helpers(const struct target *t)
 	}
 }
 
+/* pid's cgroup v1 cpuacct path ("/system.slice/crio.service"), malloc'd; NULL for the root
+ * cgroup (whose charge is the whole host's) or when unreadable. */
+static char *cpuacct_of(pid_t pid)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/cgroup", (int)pid);
+	cleanup_free char *text = fs_read(path, 65536, NULL);
+	char *line, *save = NULL;
+
+	if (text == NULL)
+		return NULL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrl = strchr(line, ':'), *cg = ctrl ? strchr(ctrl + 1, ':') : NULL,
+		     *cs = NULL;
+
+		if (cg == NULL)
+			continue;
+		*cg++ = '\0';
+		for (char *c = strtok_r(ctrl + 1, ",", &cs); c; c = strtok_r(NULL, ",", &cs))
+			if (!strcmp(c, "cpuacct"))
+				return strcmp(cg, "/") ? xstrdup(cg) : NULL;
+	}
+	return NULL;
+}
+
+static bool is_socket(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* Connects to endpoint and asks its Version; 1 when it is a daemon of kind k, 0 when another. */
+static int connect_kind(struct cri_shared *sh, const char *endpoint, assay_error_t *err)
+{
+	if (cri_connect(endpoint, &sh->client, err) < 0 ||
+	    cri_version(sh->client, &sh->name, &sh->version, err) < 0)
+		return -1;
+	if (sh->name && !strcmp(sh->name, sh->kind->cri_name)) {
+		sh->endpoint = xstrdup(endpoint);
+		return 1;
+	}
+	return 0;
+}
+
+static int start_embedded(struct cri_shared *sh, struct target *t, assay_error_t *err)
+{
+	cleanup_free char *dir = xasprintf("%s/containerd", t->cfg.run_dir);
+	cleanup_free char *pause_archive = xasprintf("%s/pause.tar", t->cfg.image_dir);
+	cleanup_free char *pause_ref = NULL;
+	struct daemon_opts o = {.run_dir = dir,
+	                        .pause_archive = pause_archive,
+	                        .helper_dir = t->cfg.run_dir,
+	                        .sandbox = t->cfg.runsc_sandbox};
+
+	copy_helpers(t);
+	if (layout_ref(t->cfg.image_dir, "pause", &pause_ref, err) < 0)
+		return -1;
+	o.pause_ref = pause_ref;
+	if (daemon_start(&o, &sh->daemon, err) < 0)
+		return -1;
+	sh->client = daemon_client(sh->daemon);
+	sh->endpoint = xstrdup(daemon_endpoint(sh->daemon));
+	sh->pid = daemon_pid(sh->daemon);
+	sh->own_cgroups = true;
+	return cri_version(sh->client, &sh->name, &sh->version, err);
+}
+
+/* The daemon of t's kind: --endpoint when it is one, else the embedded containerd or the
+ * daemon's own socket. TARGET_SKIP (sh->skip_reason) when there is none here. */
 static int shared_open(struct target *t, assay_error_t *err)
 {
-	if (shared.refs++ > 0)
-		return shared.init_error ? assay_error_make(err, 0, "%s", shared.init_error) : 0;
-	if (t->cfg.endpoint) {
-		if (cri_connect(t->cfg.endpoint, &shared.client, err) < 0)
-			goto fail;
-	} else {
-		cleanup_free char *dir = xasprintf("%s/containerd", t->cfg.run_dir);
-		cleanup_free char *pause_archive = xasprintf("%s/pause.tar", t->cfg.image_dir);
-		cleanup_free char *pause_ref = NULL;
-		struct daemon_opts o = {
-		    .run_dir = dir, .pause_archive = pause_archive, .helper_dir = t->cfg.run_dir};
+	struct cri_shared *sh = shared_of(t);
+	const struct cri_daemon_kind *k = kind_of(t->daemon);
+	cleanup_free char *other = NULL;
+	int ret;
 
-		copy_helpers(t);
-		if (layout_ref(t->cfg.image_dir, "pause", &pause_ref, err) < 0)
+	if (sh->refs++ > 0)
+		goto opened;
+	sh->kind = k;
+	if (t->cfg.endpoint) {
+		ret = connect_kind(sh, t->cfg.endpoint, err);
+		if (ret < 0)
 			goto fail;
-		o.pause_ref = pause_ref;
-		if (daemon_start(&o, &shared.daemon, err) < 0)
-			goto fail;
-		shared.client = daemon_client(shared.daemon);
+		if (ret == 0) {
+			/* another daemon's endpoint: this kind is found where it would be without
+			 */
+			other = xasprintf("%s %s", sh->name ? sh->name : "?",
+			                  sh->version ? sh->version : "");
+			cri_close(sh->client);
+			sh->client = NULL;
+			free(sh->name);
+			free(sh->version);
+			sh->name = sh->version = NULL;
+		}
 	}
-	if (cri_version(shared.client, &shared.name, &shared.version, err) < 0)
-		goto fail;
-	return 0;
+	if (sh->endpoint == NULL && k->socket == NULL) {
+		if (start_embedded(sh, t, err) < 0)
+			goto fail;
+	} else if (sh->endpoint == NULL) {
+		cleanup_free char *ep = xasprintf("unix://%s", k->socket);
+
+		if (!is_socket(k->socket)) {
+			sh->skip_reason =
+			    xasprintf("%s is not running here (no socket %s%s%s; start it and give "
+			              "its socket "
+			              "with --endpoint)%s",
+			              k->program, k->socket, other ? ", and --endpoint is " : "",
+			              other ? other : "",
+			              proc_which(k->program, NULL)
+			                  ? ""
+			                  : "; crio is not installed (not in PATH: it "
+			                    "is no Debian package)");
+			goto opened;
+		}
+		ret = connect_kind(sh, ep, err);
+		if (ret < 0)
+			goto fail;
+		if (ret == 0) {
+			sh->skip_reason = xasprintf("%s answers as `%s`, not %s", k->socket,
+			                            sh->name ? sh->name : "?", k->cri_name);
+			goto opened;
+		}
+	}
+	if (sh->daemon == NULL) {
+		sh->pid = cri_endpoint_pid(sh->endpoint);
+		sh->cgroup = sh->pid > 0 ? cpuacct_of(sh->pid) : NULL;
+		if (k->place_images) {
+			struct cri_crio_storage st;
+
+			if (cri_crio_storage(sh->endpoint, &st, err) < 0)
+				goto fail;
+			sh->own_cgroups = st.cgroup_driver && !strcmp(st.cgroup_driver, "cgroupfs");
+			cri_crio_storage_release(&st);
+		}
+	}
+opened:
+	if (sh->init_error)
+		return assay_error_make(err, 0, "%s", sh->init_error);
+	return sh->skip_reason ? TARGET_SKIP : 0;
 fail:
-	shared.init_error = assay_error_text(*err);
+	sh->init_error = assay_error_text(*err);
 	return -1;
 }
 
-static void shared_close(void)
+/* Removes the images assay put into a daemon it did not start. */
+static void unplace_images(struct cri_shared *sh)
+{
+	for (size_t i = 0; i < sh->n_placed; i++) {
+		assay_error_t err = NULL;
+
+		if (sh->client)
+			cri_remove_image(sh->client, sh->placed[i], &err);
+		assay_error_release(&err);
+		free(sh->placed[i]);
+	}
+	free(sh->placed);
+}
+
+static void shared_close(struct cri_shared *sh)
 {
 	assay_error_t err = NULL;
 
-	if (shared.refs == 0 || --shared.refs > 0)
+	if (sh->refs == 0 || --sh->refs > 0)
 		return;
-	if (shared.daemon) {
-		daemon_stop(shared.daemon, &err);
+	unplace_images(sh);
+	if (sh->daemon) {
+		daemon_stop(sh->daemon, &err);
 		assay_error_release(&err);
-		daemon_free(shared.daemon);
-	} else if (shared.client) {
-		cri_close(shared.client);
+		daemon_free(sh->daemon);
+	} else if (sh->client) {
+		cri_close(sh->client);
 	}
-	for (size_t i = 0; i < 2 * shared.n_imported; i++)
-		free(shared.imported[i]);
-	free(shared.imported);
-	free(shared.name);
-	free(shared.version);
-	free(shared.init_error);
-	memset(&shared, 0, sizeof(shared));
+	for (size_t i = 0; i < 2 * sh->n_imported; i++)
+		free(sh->imported[i]);
+	free(sh->imported);
+	free(sh->endpoint);
+	free(sh->cgroup);
+	free(sh->name);
+	free(sh->version);
+	free(sh->init_error);
+	free(sh->skip_reason);
+	memset(sh, 0, sizeof(*sh));
 }
 
 static const char *ref_of(struct cri_priv *p, const char *image)
@@ -133,76 +310,122 @@ static const char *ref_of(struct cri_priv *p, const char *image)
 
 static int cri_t_probe(struct target *t, char **reason, assay_error_t *err)
 {
+	const struct cri_daemon_kind *k = kind_of(t->daemon);
+
 	(void)err;
-	if (strcmp(t->daemon, "containerd")) {
-		*reason =
-		    xasprintf("CRI daemon `%s` not supported (only containerd is, or any daemon "
-		              "through --endpoint as cri/containerd/HANDLER)",
-		              t->daemon);
+	if (k == NULL) {
+		*reason = xasprintf("CRI daemon `%s` not supported (containerd, crio; any other "
+		                    "through --endpoint as the one it is)",
+		                    t->daemon);
 		return TARGET_SKIP;
 	}
-	if (t->cfg.endpoint == NULL && !proc_which("containerd", NULL)) {
-		*reason = xstrdup("containerd not installed (not in PATH)");
+	if (k->socket == NULL && t->cfg.endpoint == NULL && !proc_which(k->program, NULL)) {
+		*reason = xasprintf("%s not installed (not in PATH)", k->program);
 		return TARGET_SKIP;
 	}
 	t->priv = xcalloc(1, sizeof(struct cri_priv));
 	return 0;
 }
 
-/* Makes one image available on the daemon: imported into the embedded one, or checked on the
- * user's. 1 with *reason when it is missing there. */
+/* Puts image `ref` from archive into the containers-storage of CRI-O at sh->endpoint (skopeo; our
+ * own archive, so no signature policy applies) and checks that CRI-O sees it. */
+static int place_image(struct cri_shared *sh, const char *archive, const char *ref,
+                       assay_error_t *err)
+{
+	struct cri_crio_storage st;
+	cleanup_free char *src = xasprintf("oci-archive:%s", archive);
+	cleanup_free char *dst = NULL, *why = NULL;
+	bool present = false;
+	int ret;
+
+	if (cri_crio_storage(sh->endpoint, &st, err) < 0)
+		return -1;
+	dst = xasprintf("containers-storage:[%s@%s+%s]%s", st.driver, st.root, st.runroot, ref);
+	cri_crio_storage_release(&st);
+	{
+		char *argv[] = {"skopeo", "--insecure-policy", "copy", "-q", src, dst, NULL};
+
+		ret = proc_command(argv, 5 * PROC_HELPER_TIMEOUT_NS, NULL, &why, err);
+	}
+	if (ret < 0)
+		return assay_error_wrap(err, "skopeo copy %s", archive);
+	if (ret != 0)
+		return assay_error_make(err, 0, "skopeo copy %s %s failed (exit %d): %s", src, dst,
+		                        ret, why);
+	sh->placed = xrealloc(sh->placed, (sh->n_placed + 1) * sizeof(char *));
+	sh->placed[sh->n_placed++] = xstrdup(ref);
+	if (cri_image_status(sh->client, ref, &present, NULL, err) < 0)
+		return -1;
+	if (!present)
+		return assay_error_make(err, 0, "%s does not see %s after skopeo copied it to %s",
+		                        sh->kind->cri_name, ref, dst);
+	return 0;
+}
+
+/* Makes one image available on the daemon: imported into the embedded one, put into CRI-O's
+ * storage, or checked on the user's containerd. 1 with *reason when it is missing there. */
 static int ensure_image(struct target *t, const char *name, char **ref, char **reason,
                         assay_error_t *err)
 {
+	struct cri_shared *sh = shared_of(t);
 	cleanup_free char *archive = xasprintf("%s/%s.tar", t->cfg.image_dir, name);
 	cleanup_free char *src = xasprintf(
 	    "%s/%s.tar", t->cfg.image_src_dir ? t->cfg.image_src_dir : t->cfg.image_dir, name);
 	bool present = false;
 
 	/* the first target's reference wins: `make images` may rewrite index.json meanwhile */
-	for (size_t i = 0; i < shared.n_imported; i++)
-		if (!strcmp(shared.imported[2 * i], name)) {
+	for (size_t i = 0; i < sh->n_imported; i++)
+		if (!strcmp(sh->imported[2 * i], name)) {
 			free(*ref);
-			*ref = xstrdup(shared.imported[2 * i + 1]);
+			*ref = xstrdup(sh->imported[2 * i + 1]);
 			return 0;
 		}
-	if (shared.daemon) {
-		if (daemon_import(shared.daemon, archive, err) < 0)
+	if (sh->daemon) {
+		if (daemon_import(sh->daemon, archive, err) < 0)
 			return assay_error_wrap(err, "import %s", archive);
 	} else {
-		if (cri_image_status(shared.client, *ref, &present, NULL, err) < 0)
+		if (cri_image_status(sh->client, *ref, &present, NULL, err) < 0)
 			return -1;
-		if (!present) {
+		if (!present && sh->kind->place_images) {
+			if (place_image(sh, archive, *ref, err) < 0)
+				return assay_error_wrap(err, "%s", t->name);
+		} else if (!present) {
 			*reason = xasprintf(
 			    "image %s is not on %s: import it with `ctr -a %s -n k8s.io images "
 			    "import %s` (after `make images`)",
-			    *ref, t->cfg.endpoint,
-			    strncmp(t->cfg.endpoint, "unix://", 7) ? t->cfg.endpoint
-			                                           : t->cfg.endpoint + 7,
+			    *ref, sh->endpoint,
+			    strncmp(sh->endpoint, "unix://", 7) ? sh->endpoint : sh->endpoint + 7,
 			    src);
 			return TARGET_SKIP;
 		}
 	}
-	shared.imported = xrealloc(shared.imported, 2 * (shared.n_imported + 1) * sizeof(char *));
-	shared.imported[2 * shared.n_imported] = xstrdup(name);
-	shared.imported[2 * shared.n_imported + 1] = xstrdup(*ref);
-	shared.n_imported++;
+	sh->imported = xrealloc(sh->imported, 2 * (sh->n_imported + 1) * sizeof(char *));
+	sh->imported[2 * sh->n_imported] = xstrdup(name);
+	sh->imported[2 * sh->n_imported + 1] = xstrdup(*ref);
+	sh->n_imported++;
 	return 0;
 }
 
 static int cri_t_prepare(struct target *t, char *const *images, char **reason, assay_error_t *err)
 {
 	struct cri_priv *p = t->priv;
+	struct cri_shared *sh = shared_of(t);
 	size_t n = 0;
 	int ret;
 
 	if (mkdir(t->dir, 0700) < 0 && errno != EEXIST)
 		return assay_error_make(err, errno, "mkdir `%s`", t->dir);
 	p->opened = true;
-	if (shared_open(t, err) < 0)
+	p->sh = sh;
+	ret = shared_open(t, err);
+	if (ret < 0)
 		return assay_error_wrap(err, "%s", t->name);
-	if (shared.daemon) {
-		const struct daemon_handler *h = daemon_handler(shared.daemon, t->runtime);
+	if (ret == TARGET_SKIP) {
+		*reason = xstrdup(sh->skip_reason);
+		return TARGET_SKIP;
+	}
+	if (sh->daemon) {
+		const struct daemon_handler *h = daemon_handler(sh->daemon, t->runtime);
 
 		if (h == NULL) {
 			cleanup_free char *names = runtime_names();
@@ -213,8 +436,9 @@ static int cri_t_prepare(struct target *t, char *const *images, char **reason, a
 			return TARGET_SKIP;
 		}
 		p->sandbox_mode = h->sandbox_mode;
+		p->sandbox = h->sandbox;
 		p->note = h->note;
-		ret = daemon_probe_handler(shared.daemon, t->runtime, err);
+		ret = daemon_probe_handler(sh->daemon, t->runtime, err);
 		if (ret < 0)
 			return assay_error_wrap(err, "%s", t->name);
 		if (ret == 0) {
@@ -281,11 +505,16 @@ int target_cri_step(struct cri_client *c, struct cri_pod *p, enum cri_pod_step s
 
 char *target_cri_endpoint(const struct target *t)
 {
+	struct cri_shared *sh = shared_of(t);
+	const struct cri_daemon_kind *k = kind_of(t->daemon);
+
+	if (sh && sh->endpoint)
+		return xstrdup(sh->endpoint);
+	/* before prepare: --endpoint, or where the daemon will be (the embedded one: daemon.h) */
 	if (t->cfg.endpoint)
 		return xstrdup(t->cfg.endpoint);
-	if (shared.daemon)
-		return xstrdup(daemon_endpoint(shared.daemon));
-	/* before prepare: where the embedded daemon's socket will be (daemon.h) */
+	if (k && k->socket)
+		return xasprintf("unix://%s", k->socket);
 	return xasprintf("unix://%s/containerd/containerd.sock", t->cfg.run_dir);
 }
 
@@ -314,8 +543,8 @@ static void split_log(const char *log, const char *out, const char *errf)
 /* Waits for the container to exit: an enum proc_wait (PROC_EXITED, PROC_TIMED_OUT, PROC_STOPPED),
  * or <0 on a CRI error. Polls at 10 ms while a short run may end, then every 50 ms not to load the
  * daemon (and the CPU the workload measures) during long runs. */
-static int wait_exit(const char *id, uint64_t timeout_ns, struct cri_container_status *st,
-                     assay_error_t *err)
+static int wait_exit(struct cri_client *c, const char *id, uint64_t timeout_ns,
+                     struct cri_container_status *st, assay_error_t *err)
 {
 	uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC);
 
@@ -323,7 +552,7 @@ static int wait_exit(const char *id, uint64_t timeout_ns, struct cri_container_s
 		uint64_t el;
 
 		cri_container_status_release(st);
-		if (cri_container_status(shared.client, id, st, err) < 0)
+		if (cri_container_status(c, id, st, err) < 0)
 			return -1;
 		if (st->state == CRI_CONTAINER_EXITED)
 			return PROC_EXITED;
@@ -337,13 +566,14 @@ static int wait_exit(const char *id, uint64_t timeout_ns, struct cri_container_s
 
 /* One teardown call of a run: its time is the runtime's cost too, so it is a phase. A failure
  * counts only when the run had none before (the first cause is the one to report). */
-static int teardown(struct cri_pod *p, enum cri_pod_step step, const struct observer *obs,
-                    struct target_result *res, bool count, int ret, assay_error_t *err)
+static int teardown(struct cri_client *c, struct cri_pod *p, enum cri_pod_step step,
+                    const struct observer *obs, struct target_result *res, bool count, int ret,
+                    assay_error_t *err)
 {
 	assay_error_t e2 = NULL;
 
-	if (target_cri_step(shared.client, p, step, 0, obs, res, NULL, &e2) < 0 && count &&
-	    ret == 0 && target_cri_failed(shared.client, res, cri_pod_step_name(step), &e2) < 0) {
+	if (target_cri_step(c, p, step, 0, obs, res, NULL, &e2) < 0 && count && ret == 0 &&
+	    target_cri_failed(c, res, cri_pod_step_name(step), &e2) < 0) {
 		/* the daemon is gone: that is the target's end */
 		*err = steal_pointer(&e2);
 		return -1;
@@ -356,6 +586,8 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
                      const struct observer *obs, struct target_result *res, assay_error_t *err)
 {
 	struct cri_priv *p = t->priv;
+	struct cri_shared *sh = p->sh;
+	struct cri_client *c = sh->client;
 	const char *ref = ref_of(p, spec->image);
 	cleanup_free char *out = NULL;
 	cleanup_free char *errf = NULL;
@@ -387,18 +619,22 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		                         .image_ref = ref,
 		                         .args = spec->argv,
 		                         .scratch = scratch,
-		                         .own_cgroup = shared.daemon != NULL};
+		                         .own_cgroup = sh->own_cgroups};
 
 		if (cri_pod_init(&pod, &o, err) < 0) {
 			cri_pod_release(&pod);
 			goto out;
 		}
 	}
-	if (shared.daemon)
-		observer_process(obs, "cri-daemon", daemon_pid(shared.daemon));
+	/* the daemon, also one assay did not start (found by its socket's peer) */
+	if (sh->pid > 0)
+		observer_process(obs, "cri-daemon", sh->pid);
+	/* and its cgroup, where the runtime it execs runs too (the coverage's other side) */
+	if (sh->cgroup)
+		observer_cgroup(obs, "daemon", sh->cgroup);
 
-	if (target_cri_step(shared.client, &pod, CRI_POD_RUN, 0, obs, res, NULL, err) < 0) {
-		ret = target_cri_failed(shared.client, res, "RunPodSandbox", err);
+	if (target_cri_step(c, &pod, CRI_POD_RUN, 0, obs, res, NULL, err) < 0) {
+		ret = target_cri_failed(c, res, "RunPodSandbox", err);
 		goto guard;
 	}
 	/* the runc v2 shim serving this pod, for the tracer's coverage (it daemonizes: not our
@@ -410,25 +646,32 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 			observer_process(obs, "shim", shim);
 	}
 	/* from here on, the guard below removes the pod whatever happens */
-	if (target_cri_step(shared.client, &pod, CRI_POD_CREATE, 0, obs, res, NULL, err) < 0) {
-		ret = target_cri_failed(shared.client, res, "CreateContainer", err);
+	if (target_cri_step(c, &pod, CRI_POD_CREATE, 0, obs, res, NULL, err) < 0) {
+		ret = target_cri_failed(c, res, "CreateContainer", err);
 		goto guard;
 	}
 	if (pod.cgparent)
 		observer_cgroup(obs, "pod", pod.cgparent);
+	/* CRI-O's monitor of the container, conmon (it daemonizes too) */
+	if (obs && obs->process && sh->kind->place_images) {
+		pid_t mon = proc_find("conmon", pod.ctr_id);
+
+		if (mon > 0)
+			observer_process(obs, "shim", mon);
+	}
 	if (signals_pending()) {
 		wret = PROC_STOPPED;
 		goto stop;
 	}
-	if (target_cri_step(shared.client, &pod, CRI_POD_START, 0, obs, res, NULL, err) < 0) {
-		ret = target_cri_failed(shared.client, res, "StartContainer", err);
+	if (target_cri_step(c, &pod, CRI_POD_START, 0, obs, res, NULL, err) < 0) {
+		ret = target_cri_failed(c, res, "StartContainer", err);
 		goto stop;
 	}
 	target_phase_begin(obs, "run", &t0);
-	wret = wait_exit(pod.ctr_id, spec->timeout_ns, &st, err);
+	wret = wait_exit(c, pod.ctr_id, spec->timeout_ns, &st, err);
 	target_phase_end(obs, "run", t0, res);
 	if (wret < 0) {
-		ret = target_cri_failed(shared.client, res, "ContainerStatus", err);
+		ret = target_cri_failed(c, res, "ContainerStatus", err);
 		goto stop;
 	}
 	if (wret == PROC_EXITED) {
@@ -441,18 +684,18 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 			split_log(st.log_path, out, errf);
 	}
 stop:
-	ret = teardown(&pod, CRI_POD_STOP, obs, res, wret == PROC_EXITED, ret, err);
-	ret = teardown(&pod, CRI_POD_REMOVE, obs, res, wret == PROC_EXITED, ret, err);
+	ret = teardown(c, &pod, CRI_POD_STOP, obs, res, wret == PROC_EXITED, ret, err);
+	ret = teardown(c, &pod, CRI_POD_REMOVE, obs, res, wret == PROC_EXITED, ret, err);
 guard:
 	if (pod.pod_id) {
-		ret = teardown(&pod, CRI_POD_STOP_POD, obs, res, true, ret, err);
-		ret = teardown(&pod, CRI_POD_REMOVE_POD, obs, res, true, ret, err);
+		ret = teardown(c, &pod, CRI_POD_STOP_POD, obs, res, true, ret, err);
+		ret = teardown(c, &pod, CRI_POD_REMOVE_POD, obs, res, true, ret, err);
 	}
 	{
 		/* whatever a failed step left (the daemon errors then are the run's cause's) */
 		assay_error_t e2 = NULL;
 
-		cri_pod_destroy(shared.client, &pod, &e2);
+		cri_pod_destroy(c, &pod, &e2);
 		assay_error_release(&e2);
 		cri_pod_release(&pod);
 	}
@@ -477,20 +720,25 @@ out:
 
 static char *cri_t_version(struct target *t)
 {
-	(void)t;
-	if (shared.name)
-		return xasprintf("%s %s", shared.name, shared.version ? shared.version : "");
+	struct cri_shared *sh = shared_of(t);
+
+	if (sh && sh->name && sh->endpoint)
+		return xasprintf("%s %s", sh->name, sh->version ? sh->version : "");
 	return xstrdup("unknown (daemon not reached)");
 }
 
 static json_t *cri_t_meta(struct target *t)
 {
 	struct cri_priv *p = t->priv;
+	struct cri_shared *sh = shared_of(t);
 	cleanup_free char *v = cri_t_version(t);
+	const char *ep = sh && sh->daemon     ? "embedded containerd"
+	                 : sh && sh->endpoint ? sh->endpoint
+	                                      : t->cfg.endpoint;
 
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s*}", "daemon", v, "endpoint",
-	                 t->cfg.endpoint ? t->cfg.endpoint : "embedded containerd", "handler",
-	                 t->runtime, "sandbox_mode", p ? p->sandbox_mode : NULL, "network",
+	return json_pack("{s:s, s:s?, s:s, s:s?, s:s*, s:s, s:s*}", "daemon", v, "endpoint", ep,
+	                 "handler", t->runtime, "sandbox_mode", p ? p->sandbox_mode : NULL,
+	                 "runsc_sandbox", p ? p->sandbox : NULL, "network",
 	                 "pods in the node's network namespace (NamespaceOption NODE), no CNI",
 	                 "cgroups", p ? p->note : NULL);
 }
@@ -502,7 +750,7 @@ static void cri_t_cleanup(struct target *t)
 	if (p == NULL)
 		return;
 	if (p->opened)
-		shared_close();
+		shared_close(p->sh);
 	cgroup_remove("/assay");
 	for (size_t i = 0; i < 2 * p->n_refs; i++)
 		free(p->refs[i]);

@@ -35,6 +35,7 @@
 struct cg_watch {
 	char *path;    /* cpuacct.usage file */
 	uint64_t last; /* last value read: the cgroup disappears with the run's teardown */
+	uint64_t base; /* a daemon's cgroup that existed before the run: its value then */
 };
 
 struct trace_observer {
@@ -367,8 +368,9 @@ static void obs_cgroup(void *ctx, const char *role, const char *path)
 	struct trace_observer *o = ctx;
 	cleanup_free char *usage = xasprintf(CPUACCT "%s/cpuacct.usage", path);
 	/* a pod's cgroup lives until the run's teardown; a container's may go as soon as it
-	 * exits (an OCI runtime removes it), so those are polled */
-	bool pod = !strcmp(role, "pod");
+	 * exits (an OCI runtime removes it), so those are polled; a daemon's (one assay did not
+	 * start) outlives the run and counts from now */
+	bool daemon = !strcmp(role, "daemon"), pod = daemon || !strcmp(role, "pod");
 
 	pthread_mutex_lock(&o->lock);
 	for (int i = 0; i < o->ncg; i++) {
@@ -378,8 +380,10 @@ static void obs_cgroup(void *ctx, const char *role, const char *path)
 		}
 	}
 	if (o->ncg < MAX_CGROUPS) {
+		o->cg[o->ncg].last = o->cg[o->ncg].base = 0;
+		if (daemon && read_u64(usage, &o->cg[o->ncg].base) == 0)
+			o->cg[o->ncg].last = o->cg[o->ncg].base;
 		o->cg[o->ncg].path = steal_pointer(&usage);
-		o->cg[o->ncg].last = 0;
 		o->ncg++;
 	}
 	pthread_mutex_unlock(&o->lock);
@@ -416,8 +420,9 @@ static int obs_run_end(void *ctx, json_t *rec)
 		cleanup_free char *name = xstrdup(o->cg[i].path + strlen(CPUACCT));
 
 		*strrchr(name, '/') = 0;
-		indep += o->cg[i].last;
-		json_object_set_new(src, name, json_integer((json_int_t)o->cg[i].last));
+		indep += o->cg[i].last - o->cg[i].base;
+		json_object_set_new(src, name,
+		                    json_integer((json_int_t)(o->cg[i].last - o->cg[i].base)));
 	}
 	ratio = indep ? (double)attributed / (double)indep : 0;
 
