@@ -1,15 +1,17 @@
 /* assay-runsc: the runtime binary the containerd runc v2 shim runs for CRI handler "runsc" on
  * hosts without containerd-shim-runsc-v1. It speaks runc's command line to the shim and forwards
- * to runsc, with three changes that make the runc shim work with gVisor:
+ * to runsc, with these changes that make the runc shim work with gVisor:
  *   - every runsc invocation gets --network=none (pods use the node's network namespace, which
  *     runsc's own network stack cannot take over) and $ASSAY_RUNSC_FLAGS;
- *   - `create` turns the bundle's io.kubernetes.cri.container-type "container" into "sandbox",
- *     so each CRI container is its own gVisor sandbox whose pid the shim can wait for (the runc
- *     shim would otherwise wait on the pod sandbox's pid and never see the container exit);
+ *   - per pod ($ASSAY_RUNSC_SANDBOX unset or "per-pod"): a sub-container's create leaves a
+ *     waiter of ours for the shim to wait on (runsc-pod.h);
+ *   - per container ("per-container"): `create` turns the bundle's
+ *     io.kubernetes.cri.container-type "container" into "sandbox", so each CRI container is its
+ *     own gVisor sandbox whose pid the shim can wait for;
  *   - `kill` of a sandbox that has already stopped succeeds (the shim kills on every stop);
  *   - `update` (which runsc lacks) writes the new CPU/memory limits into the cgroups the sandbox
  *     runs in, so UpdateContainerResources works on a running container: with one sandbox per
- *     container, the sandbox's cgroup is the container's.
+ *     container, the sandbox's cgroup is the container's; per pod, the pod's Sentry's.
  * runsc is $ASSAY_RUNSC, or `runsc` from PATH. */
 #ifndef ASSAY_RUNSC_ADAPTER_H
 #define ASSAY_RUNSC_ADAPTER_H

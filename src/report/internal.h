@@ -207,6 +207,7 @@ int report_fig_memlat(struct report *r, FILE *page, assay_error_t *err);
 int report_fig_lifecycle(struct report *r, FILE *page, assay_error_t *err);
 int report_fig_calls(struct report *r, FILE *page, assay_error_t *err);
 int report_fig_scalability(struct report *r, FILE *page, assay_error_t *err);
+int report_fig_sandbox(struct report *r, FILE *page, assay_error_t *err);
 int report_fig_limits(struct report *r, FILE *page, assay_error_t *err);
 
 #endif

@@ -33,6 +33,9 @@ static const struct report_fig figures[] = {
     {.id = "lifecycle", .heading = "Lifecycle calls", .draw = report_fig_lifecycle},
     {.draw = report_fig_calls},
     {.id = "scalability", .heading = "Scalability", .draw = report_fig_scalability},
+    {.id = "sandbox",
+     .heading = "gVisor: a sandbox per pod or per container",
+     .draw = report_fig_sandbox},
     {.id = "limits", .heading = "CPU limits", .draw = report_fig_limits},
 };
 #define N_FIGURES (sizeof(figures) / sizeof(figures[0]))
