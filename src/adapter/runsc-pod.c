@@ -239,6 +239,15 @@ static void waiter(int lfd, const struct adapter_cmd *cmd, const char *runsc, ch
 	_exit(status < 0 ? 128 + SIGKILL : status);
 }
 
+/* A sub-container whose waiter could not be set up: runsc forgets it again. */
+static void undo_create(const struct adapter_cmd *cmd, const char *runsc, char *const *extra)
+{
+	char **del = adapter_sub_argv(cmd, runsc, extra, "delete");
+
+	adapter_run(del, NULL, 0);
+	free(del);
+}
+
 int adapter_pod_create(const struct adapter_cmd *cmd, const char *runsc, char *const *extra,
                        const char *sandbox_id)
 {
@@ -292,12 +301,8 @@ int adapter_pod_create(const struct adapter_cmd *cmd, const char *runsc, char *c
 	}
 	ret = 0;
 	goto out;
-undo: {
-	char **del = adapter_sub_argv(cmd, runsc, extra, "delete");
-
-	adapter_run(del, NULL, 0);
-	free(del);
-}
+undo:
+	undo_create(cmd, runsc, extra);
 out:
 	if (lfd >= 0)
 		close(lfd);

@@ -89,8 +89,8 @@ static int http_get(const char *endpoint, const char *path, char **body, assay_e
 	buf[len] = '\0';
 	sep = strstr(buf, "\r\n\r\n");
 	if (strncmp(buf, "HTTP/1.", 7) || sep == NULL || strncmp(buf + 8, " 200", 4))
-		return assay_error_make(err, 0, "GET %s from `%s`: %.*s (not CRI-O?)", path, endpoint,
-		                        (int)strcspn(buf, "\r\n"), buf);
+		return assay_error_make(err, 0, "GET %s from `%s`: %.*s (not CRI-O?)", path,
+		                        endpoint, (int)strcspn(buf, "\r\n"), buf);
 	*body = xstrdup(sep + 4);
 	return 0;
 }
@@ -132,12 +132,14 @@ int cri_crio_storage(const char *endpoint, struct cri_crio_storage *out, assay_e
 	out->runroot = cri_toml_string(config, "runroot");
 	out->driver = cri_toml_string(config, "storage_driver");
 	j = json_loads(info, 0, NULL);
-	if (json_is_string(json_object_get(j, "storage_driver")) && (!out->driver || !*out->driver)) {
+	if (json_is_string(json_object_get(j, "storage_driver")) &&
+	    (!out->driver || !*out->driver)) {
 		free(out->driver);
 		out->driver = xstrdup(json_string_value(json_object_get(j, "storage_driver")));
 	}
 	if (json_is_string(json_object_get(j, "cgroup_driver")))
-		out->cgroup_driver = xstrdup(json_string_value(json_object_get(j, "cgroup_driver")));
+		out->cgroup_driver =
+		    xstrdup(json_string_value(json_object_get(j, "cgroup_driver")));
 	json_decref(j);
 	if (out->root == NULL || out->runroot == NULL || out->driver == NULL || !*out->driver) {
 		cri_crio_storage_release(out);

@@ -11,7 +11,8 @@
 /* The target's sandbox mode in its directory's meta, or NULL. */
 static const char *mode_of(struct report *r, const struct rcell *c)
 {
-	json_t *info = json_object_get(json_object_get(r->dirs[c->dir].root, "meta"), "target_info");
+	json_t *info =
+	    json_object_get(json_object_get(r->dirs[c->dir].root, "meta"), "target_info");
 
 	return jstr(json_object_get(info, c->target), "runsc_sandbox");
 }
@@ -86,7 +87,8 @@ int report_fig_sandbox(struct report *r, FILE *page, assay_error_t *err)
 			if (mode == NULL || seen)
 				continue;
 			if (!any) {
-				fputs("<div class=\"scroll\"><table><tr><th>target</th><th>sandbox</th>"
+				fputs("<div "
+				      "class=\"scroll\"><table><tr><th>target</th><th>sandbox</th>"
 				      "<th>StartContainer <span class=\"unit\">ms</span></th>"
 				      "<th>RunPodSandbox → first instruction <span "
 				      "class=\"unit\">ms</span></th><th>Sentries per pod</th>"
