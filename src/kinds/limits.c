@@ -189,6 +189,18 @@ static int pod_usage(const struct cri_pod *p, uint64_t *pod, uint64_t *sandbox, 
 	return 0;
 }
 
+/* Whether the target runs a pod's containers in its sandbox's cgroup (runsc per pod): the
+ * container's charge is then the pod's, not the pod's minus the sandbox's. */
+static bool pod_sandbox(struct target *t)
+{
+	json_t *m = t->ops->meta ? t->ops->meta(t) : NULL;
+	const char *mode = json_string_value(json_object_get(m, "runsc_sandbox"));
+	bool ret = mode && !strcmp(mode, "per-pod");
+
+	json_decref(m);
+	return ret;
+}
+
 /* ---- one limited run ------------------------------------------------------------------------
  */
 
@@ -441,7 +453,13 @@ int kinds_cpu_limit_run(struct target *t, const struct benchmark *b, json_t *par
 		uint64_t from = json_is_integer(sn) ? (uint64_t)json_integer_value(sn)
 		                                    : (uint64_t)st.started_at;
 
-		if (l.ctr_samples >= 2 && l.ctr_usage_rt - l.ctr_first_rt >= 1000000000ull) {
+		if (pod_sandbox(t)) {
+			/* one gVisor sandbox per pod: its Sentry, in the pod sandbox's cgroup, runs
+			 * the container (whose own cgroup stays empty) */
+			share = wall > 0 ? pod_cpu / wall : 0;
+			share_from = "pod cgroup over started_at..finished_at (one gVisor sandbox "
+			             "per pod runs the container)";
+		} else if (l.ctr_samples >= 2 && l.ctr_usage_rt - l.ctr_first_rt >= 1000000000ull) {
 			/* steady state: between the first and the last sample while it ran, so
 			 * the start (runc init, the first period's full quota) does not weigh in */
 			share = (double)(l.ctr_usage - l.ctr_first) /
@@ -499,6 +517,7 @@ int kinds_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *p
 	                          .cpu_quota = (int64_t)(period * pct / 100)};
 	uint64_t usage0 = 0, sb0 = 0, t0;
 	json_t *steps = json_array(), *w = NULL;
+	bool shared;
 	int wr = -1;
 
 	if (period <= 0 || pct <= 0 || step_ns == 0 || end < pct) {
@@ -513,8 +532,9 @@ int kinds_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *p
 		limited_end(&l, t, NULL);
 		return -1;
 	}
+	shared = pod_sandbox(t);
 	target_phase_begin(obs, "run", &t0);
-	for (uint64_t u0 = usage0 - sb0, m0 = assay_now_ns(CLOCK_MONOTONIC);
+	for (uint64_t u0 = usage0 - (shared ? 0 : sb0), m0 = assay_now_ns(CLOCK_MONOTONIC);
 	     res->failure == NULL;) {
 		uint64_t u1 = 0, s1 = 0, m1;
 		assay_error_t e = NULL;
@@ -529,7 +549,8 @@ int kinds_cpu_scaling_run(struct target *t, const struct benchmark *b, json_t *p
 				call_failed(&l, "cpuacct", &e);
 			break;
 		}
-		u1 -= s1; /* the container's charge, without the pod sandbox's */
+		if (!shared)
+			u1 -= s1; /* the container's charge, without the pod sandbox's */
 		/* a step the workload ended right at the start of says nothing about its quota */
 		if (m1 - m0 >= POLL_NS)
 			json_array_append_new(
