@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "report/report.h"
+#include "results/results.h"
 #include "lib/util.h"
 
 static void usage(FILE *f)
@@ -20,6 +21,9 @@ static void usage(FILE *f)
 	       "OUT/figures/data/). With one directory OUT is that directory. Several directories\n"
 	       "are overlaid for comparison (targets become TARGET@DIRNAME); OUT is then\n"
 	       "required.\n"
+	       "\n"
+	       "A directory's results.json and TSVs are first derived again from its run log\n"
+	       "(runs.jsonl), so a suite whose collector crashed gets its page too.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -o, --output OUT   where to write index.html and figures/\n"
@@ -72,6 +76,15 @@ int cmd_report(int argc, char **argv, assay_error_t *err)
 		                         argc - optind);
 	if (out == NULL)
 		out = argv[optind];
+	/* results.json and the TSVs again from the run log: the suite may have crashed */
+	for (int i = optind; i < argc; i++) {
+		cleanup_free char *warning = NULL;
+
+		if (results_derive(argv[i], &warning, err) < 0)
+			return assay_error_wrap(err, "report: %s", argv[i]);
+		if (warning)
+			fprintf(stderr, "collector report: warning: %s\n", warning);
+	}
 	if (report_write((const char *const *)argv + optind, (size_t)(argc - optind), out, &index,
 	                 err) < 0)
 		return -1;

@@ -1,5 +1,6 @@
-/* results.json + summary.tsv + runs.tsv + attribution.tsv of one suite run, rewritten atomically
- * after each change so an interrupted suite keeps everything it measured. */
+/* results.json + summary.tsv + runs.tsv + attribution.tsv of one suite run, derived from its run
+ * log (runs.jsonl, log.c: one line appended per change) at the end, by `collector report` and
+ * after a crash, so a run costs the same whatever the suite's size and none finished is lost. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -8,8 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "benchmarks/benchmarks.h"
+#include "results/log.h"
 #include "results/results.h"
 #include "lib/fs.h"
 #include "lib/json.h"
@@ -20,6 +23,7 @@ struct results {
 	char *dir;
 	json_t *root;
 	json_t *cells; /* borrowed from root */
+	struct results_log *log;
 };
 
 /* ---- Summaries ---------------------------------------------------------------------------- */
@@ -326,33 +330,51 @@ int results_write_attribution_tsv(json_t *root, const char *path, assay_error_t 
 
 /* ---- The results object ------------------------------------------------------------------- */
 
-static int write_all(struct results *r, assay_error_t *err)
+/* The derived files of a results root: results.json and the three TSVs, each atomically. */
+static int write_all(json_t *root, const char *dir, assay_error_t *err)
 {
 	cleanup_free char *json = NULL, *p = NULL;
 
-	json = json_dumps(r->root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	json = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
 	if (json == NULL)
 		return assay_error_make(err, ENOMEM, "serialise results");
-	p = xasprintf("%s/%s", r->dir, RESULTS_JSON);
+	p = xasprintf("%s/%s", dir, RESULTS_JSON);
 	if (fs_write_atomic(p, json, strlen(json), err) < 0)
 		return -1;
 	free(p);
-	p = xasprintf("%s/%s", r->dir, RESULTS_SUMMARY);
-	if (results_write_summary_tsv(r->root, p, err) < 0)
+	p = xasprintf("%s/%s", dir, RESULTS_SUMMARY);
+	if (results_write_summary_tsv(root, p, err) < 0)
 		return -1;
 	free(p);
-	p = xasprintf("%s/%s", r->dir, RESULTS_RUNS);
-	if (results_write_runs_tsv(r->root, p, err) < 0)
+	p = xasprintf("%s/%s", dir, RESULTS_RUNS);
+	if (results_write_runs_tsv(root, p, err) < 0)
 		return -1;
 	free(p);
-	p = xasprintf("%s/%s", r->dir, RESULTS_ATTRIBUTION);
-	return results_write_attribution_tsv(r->root, p, err);
+	p = xasprintf("%s/%s", dir, RESULTS_ATTRIBUTION);
+	return results_write_attribution_tsv(root, p, err);
+}
+
+/* A record of the log about cell index: its target and benchmark name it (self-describing lines,
+ * greppable while the suite runs). */
+static int log_cell_record(struct results *r, size_t index, const char *key, json_t *value,
+                           const char *reason, assay_error_t *err)
+{
+	json_t *cell = json_array_get(r->cells, index);
+	cleanup_json json_t *rec =
+	    json_pack("{s:s, s:s, s:O}", "target", str_or(cell, "target", ""), "benchmark",
+	              str_or(cell, "benchmark", ""), key, value);
+
+	if (!strcmp(key, "status"))
+		json_object_set_new(rec, "reason", reason ? json_string(reason) : json_null());
+	return results_log_append(r->log, rec, err);
 }
 
 int results_open(const char *dir, json_t *meta, struct results **out, assay_error_t *err)
 {
 	struct results *r;
 	cleanup_json json_t *m = meta ? json_deep_copy(meta) : json_object();
+	cleanup_json json_t *first = NULL;
+	cleanup_free char *log = NULL;
 
 	if (!json_is_object(m))
 		return assay_error_make(err, EINVAL, "results meta must be a JSON object");
@@ -365,7 +387,12 @@ int results_open(const char *dir, json_t *meta, struct results **out, assay_erro
 	r->cells = json_array();
 	r->root = json_pack("{s:o, s:O}", "meta", steal_pointer(&m), "cells", r->cells);
 	json_decref(r->cells);
-	if (write_all(r, err) < 0) {
+	log = xasprintf("%s/%s", dir, RESULTS_LOG);
+	first = json_pack("{s:s, s:O}", "log", RESULTS_LOG_FORMAT, "meta",
+	                  json_object_get(r->root, "meta"));
+	/* results.json too, with the meta only, so that the run's id and suite can be read at
+	 * once; it is derived again at the end (and by `collector report` after a crash) */
+	if (results_log_create(log, first, &r->log, err) < 0 || write_all(r->root, dir, err) < 0) {
 		results_free(r);
 		return -1;
 	}
@@ -387,6 +414,18 @@ long results_find_cell(struct results *r, const char *target, const char *benchm
 	return -1;
 }
 
+/* The cell target × benchmark appended to cells, as results_add_cell makes it. */
+static json_t *new_cell(json_t *cells, const char *target, const char *benchmark, json_t *params)
+{
+	json_t *cell =
+	    json_pack("{s:s, s:s, s:s, s:n, s:o, s:[], s:{}}", "target", target, "benchmark",
+	              benchmark, "status", "pending", "reason", "params",
+	              params ? json_deep_copy(params) : json_object(), "runs", "summary");
+
+	json_array_append_new(cells, cell);
+	return cell;
+}
+
 int results_add_cell(struct results *r, const char *target, const char *benchmark, json_t *params,
                      size_t *index, assay_error_t *err)
 {
@@ -395,12 +434,9 @@ int results_add_cell(struct results *r, const char *target, const char *benchmar
 	if (results_find_cell(r, target, benchmark) >= 0)
 		return assay_error_make(err, EEXIST, "results: cell %s × %s added twice", target,
 		                        benchmark);
-	cell = json_pack("{s:s, s:s, s:s, s:n, s:o, s:[], s:{}}", "target", target, "benchmark",
-	                 benchmark, "status", "pending", "reason", "params",
-	                 params ? json_deep_copy(params) : json_object(), "runs", "summary");
-	json_array_append_new(r->cells, cell);
+	cell = new_cell(r->cells, target, benchmark, params);
 	*index = json_array_size(r->cells) - 1;
-	return write_all(r, err);
+	return log_cell_record(r, *index, "params", json_object_get(cell, "params"), NULL, err);
 }
 
 static json_t *get_cell(struct results *r, size_t index, assay_error_t *err)
@@ -412,36 +448,56 @@ static json_t *get_cell(struct results *r, size_t index, assay_error_t *err)
 	return cell;
 }
 
+/* A run into a cell, in memory: a cell still "pending" becomes "ok". */
+static void cell_add_run(json_t *cell, json_t *run)
+{
+	json_array_append(json_object_get(cell, "runs"), run);
+	if (!strcmp(str_or(cell, "status", ""), "pending"))
+		json_object_set_new(cell, "status", json_string("ok"));
+}
+
 int results_add_run(struct results *r, size_t index, json_t *run, assay_error_t *err)
 {
-	json_t *cell = get_cell(r, index, err), *runs;
+	json_t *cell = get_cell(r, index, err);
 
 	if (cell == NULL)
 		return -1;
 	if (!json_is_object(run))
 		return assay_error_make(err, EINVAL, "results: a run must be a JSON object");
-	runs = json_object_get(cell, "runs");
-	json_array_append(runs, run);
-	json_object_set_new(cell, "summary",
-	                    results_summarize(str_or(cell, "benchmark", NULL), runs));
-	if (!strcmp(str_or(cell, "status", ""), "pending"))
-		json_object_set_new(cell, "status", json_string("ok"));
-	return write_all(r, err);
+	cell_add_run(cell, run);
+	/* only this cell's summary: the run engine reports it when the cell is done */
+	json_object_set_new(
+	    cell, "summary",
+	    results_summarize(str_or(cell, "benchmark", NULL), json_object_get(cell, "runs")));
+	return log_cell_record(r, index, "run", run, NULL, err);
+}
+
+static bool status_valid(const char *status)
+{
+	return !strcmp(status, "ok") || !strcmp(status, "failed") || !strcmp(status, "skipped") ||
+	       !strcmp(status, "pending");
 }
 
 int results_set_status(struct results *r, size_t index, const char *status, const char *reason,
                        assay_error_t *err)
 {
 	json_t *cell = get_cell(r, index, err);
+	cleanup_json json_t *st = json_string(status);
 
 	if (cell == NULL)
 		return -1;
-	if (strcmp(status, "ok") && strcmp(status, "failed") && strcmp(status, "skipped") &&
-	    strcmp(status, "pending"))
+	if (!status_valid(status))
 		return assay_error_make(err, EINVAL, "results: bad cell status `%s`", status);
-	json_object_set_new(cell, "status", json_string(status));
+	json_object_set(cell, "status", st);
 	json_object_set_new(cell, "reason", reason ? json_string(reason) : json_null());
-	return write_all(r, err);
+	return log_cell_record(r, index, "status", st, reason, err);
+}
+
+int results_save_meta(struct results *r, assay_error_t *err)
+{
+	cleanup_json json_t *rec = json_pack("{s:O}", "meta", json_object_get(r->root, "meta"));
+
+	return results_log_append(r->log, rec, err);
 }
 
 int results_finish(struct results *r, assay_error_t *err)
@@ -449,11 +505,102 @@ int results_finish(struct results *r, assay_error_t *err)
 	char stamp[64];
 	time_t now = time(NULL);
 	struct tm tm;
+	cleanup_free char *warning = NULL;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_set_new(json_object_get(r->root, "meta"), "finished", json_string(stamp));
-	return write_all(r, err);
+	if (results_save_meta(r, err) < 0)
+		return -1;
+	results_log_close(r->log);
+	r->log = NULL;
+	/* from the log, as after a crash: what it holds is what results.json says */
+	return results_derive(r->dir, &warning, err) < 0 ? -1 : 0;
+}
+
+/* ---- Deriving results.json from the log ------------------------------------------------------ */
+
+/* Applies one record of the log to root; usage error on a record of no known kind. */
+static int replay_one(json_t *root, json_t *index, json_t *rec, size_t n, assay_error_t *err)
+{
+	json_t *cells = json_object_get(root, "cells"), *cell, *meta = json_object_get(rec, "meta");
+	const char *target = str_or(rec, "target", NULL), *bench = str_or(rec, "benchmark", NULL);
+	cleanup_free char *key = NULL;
+
+	if (meta) {
+		json_object_set(root, "meta", meta);
+		return 0;
+	}
+	if (target == NULL || bench == NULL)
+		return assay_error_usage(err, "record %zu: neither meta nor a cell's", n);
+	key = xasprintf("%s\t%s", target, bench);
+	cell = json_object_get(index, key);
+	if (json_object_get(rec, "params")) {
+		if (cell)
+			return assay_error_usage(err, "record %zu: cell %s × %s added twice", n,
+			                         target, bench);
+		json_object_set(index, key,
+		                new_cell(cells, target, bench, json_object_get(rec, "params")));
+		return 0;
+	}
+	if (cell == NULL)
+		return assay_error_usage(err, "record %zu: no cell %s × %s before it", n, target,
+		                         bench);
+	if (json_is_object(json_object_get(rec, "run"))) {
+		cell_add_run(cell, json_object_get(rec, "run"));
+		return 0;
+	}
+	if (json_is_string(json_object_get(rec, "status")) &&
+	    status_valid(str_or(rec, "status", ""))) {
+		json_object_set(cell, "status", json_object_get(rec, "status"));
+		json_object_set(cell, "reason", json_object_get(rec, "reason") ?: json_null());
+		return 0;
+	}
+	return assay_error_usage(err, "record %zu: of no known kind", n);
+}
+
+int results_replay(json_t *records, json_t **out, assay_error_t *err)
+{
+	cleanup_json json_t *index = json_object();
+	json_t *first = json_array_get(records, 0), *root, *rec, *cell;
+	size_t i;
+
+	if (!json_is_object(json_object_get(first, "meta")) ||
+	    strcmp(str_or(first, "log", ""), RESULTS_LOG_FORMAT))
+		return assay_error_usage(err,
+		                         "not an assay run log (its first line must be "
+		                         "{\"log\": \"" RESULTS_LOG_FORMAT "\", \"meta\": ...})");
+	root = json_pack("{s:O, s:[]}", "meta", json_object_get(first, "meta"), "cells");
+	json_array_foreach(records, i, rec)
+	{
+		if (i > 0 && replay_one(root, index, rec, i + 1, err) < 0) {
+			json_decref(root);
+			return -1;
+		}
+	}
+	/* each summary once, over the cell's runs: O(runs) for the whole log */
+	json_array_foreach(json_object_get(root, "cells"), i, cell) json_object_set_new(
+	    cell, "summary",
+	    results_summarize(str_or(cell, "benchmark", NULL), json_object_get(cell, "runs")));
+	*out = root;
+	return 0;
+}
+
+int results_derive(const char *dir, char **warning, assay_error_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/%s", dir, RESULTS_LOG);
+	cleanup_json json_t *records = NULL, *root = NULL;
+
+	*warning = NULL;
+	if (access(path, F_OK) < 0)
+		return 0;
+	if (results_log_read(path, &records, warning, err) < 0)
+		return -1;
+	if (results_replay(records, &root, err) < 0)
+		return assay_error_wrap(err, "%s", path);
+	if (write_all(root, dir, err) < 0)
+		return -1;
+	return 1;
 }
 
 json_t *results_root(struct results *r)
@@ -470,6 +617,7 @@ void results_free(struct results *r)
 {
 	if (r == NULL)
 		return;
+	results_log_close(r->log);
 	json_decref(r->root);
 	free(r->dir);
 	free(r);

@@ -541,7 +541,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 			}
 		}
 
-	if (prepare_targets(&e, err) < 0)
+	if (prepare_targets(&e, err) < 0 || results_save_meta(e.results, err) < 0)
 		goto out;
 
 	plan = suite_plan(e.suite, &n_plan);

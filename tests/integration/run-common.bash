@@ -46,3 +46,10 @@ run_leftovers() { # run_id
 cell_status() { # results.json target benchmark
 	jq -r --arg t "$2" --arg b "$3" '.cells[] | select(.target == $t and .benchmark == $b) | .status' "$1"
 }
+
+# Runs finished so far of the targets starting with prefix, from a running suite's run log
+# (DIR/runs.jsonl: one line per finished run; results.json is derived at the end).
+log_runs() { # results_dir [target_prefix]
+	jq -n --arg p "${2:-}" '[inputs | select(.run and (.target | startswith($p)))] | length' \
+		"$1/runs.jsonl" 2>/dev/null || echo 0
+}

@@ -26,11 +26,11 @@ benchmarks:
     params: {time: 2, events: 0}
 YAML
 
-# Wait (up to $2 s) until results.json holds at least $1 runs of a CRI target.
+# Wait (up to $2 s) until the run log holds at least $1 runs of a CRI target.
 wait_cri_runs() {
 	local i n
 	for i in $(seq $(($2 * 10))); do
-		n=$(jq '[.cells[] | select(.target | startswith("cri/")) | .runs[]] | length' "$tmp/out/results.json" 2>/dev/null)
+		n=$(log_runs "$tmp/out" cri/)
 		[[ ${n:-0} -ge $1 ]] && return 0
 		kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.1

@@ -1,4 +1,5 @@
-/* Results: write, read back and compare; summaries; TSV exports; atomic rewrites. */
+/* Results: write, read back and compare; the run log and what a crash leaves of it; summaries;
+ * TSV exports; atomic rewrites. */
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -185,7 +186,60 @@ int main(void)
 		       "target\tbenchmark\trole\tn\tcpu_ms\tsys_ms\tuser_ms\tsyscalls\tcoverage\n",
 		       "attribution.tsv: only its header without the tracer");
 	}
-	is_int(count_entries(sub), 4, "no temp files left beside the four files");
+	is_int(count_entries(sub), 5, "no temp files left beside the four files and the log");
+	{
+		/* a collector killed -9 while writing a line: what the log holds up to it is kept
+		 */
+		cleanup_free char *log = xasprintf("%s/runs.jsonl", sub);
+		cleanup_free char *text = slurp(log);
+		cleanup_free char *warning = NULL;
+		char *last = strrchr(text, '{');
+		size_t nlines = 0;
+		FILE *f;
+
+		for (char *c = text; *c; c++)
+			nlines += *c == '\n';
+		/* open, meta + 3 cells + 7 runs + 2 statuses, meta at finish */
+		is_int(nlines, 1 + 3 + 7 + 2 + 1, "one line per change, no more");
+		f = fopen(log, "w");
+		/* cut before the last meta (the finish) and in the middle of a run record */
+		*last = '\0';
+		last = strrchr(text, '\n');
+		fprintf(f, "%.*s{\"target\":\"native\",\"benchmark\":\"perf",
+		        (int)(last - text + 1), text);
+		fclose(f);
+		is_int(results_derive(sub, &warning, &err), 1, "derived from a truncated log");
+		ok(warning && strstr(warning, "line 14 is incomplete"), "with a warning: %s",
+		   warning ? warning : "none");
+		is_int(results_load(json_path, &back, &err), 0, "read back");
+		cell = json_array_get(json_object_get(back, "cells"), runc);
+		is_int(json_array_size(json_object_get(cell, "runs")), 3,
+		       "every finished run kept");
+		is_str(json_string_value(json_object_get(cell, "status")), "failed",
+		       "and statuses");
+		ok(json_equal(json_object_get(cell, "summary"),
+		              json_object_get(
+		                  json_array_get(json_object_get(results_root(r), "cells"), runc),
+		                  "summary")),
+		   "summary as the live one");
+		ok(json_object_get(json_object_get(back, "meta"), "finished") == NULL,
+		   "no finished stamp: it crashed");
+		json_decref(back);
+		f = fopen(log, "w");
+		fprintf(f, "%.*s{oops}\n{\"meta\":{}}\n", (int)(last - text + 1), text);
+		fclose(f);
+		free(warning);
+		warning = NULL;
+		is_int(results_derive(sub, &warning, &err), -1, "a broken line inside is an error");
+		ok(err && strstr(err->msg, "runs.jsonl:14:"), "named by line: %s",
+		   err ? err->msg : "");
+		assay_error_release(&err);
+		f = fopen(log, "w");
+		fputs("{\"meta\":{}}\n", f);
+		fclose(f);
+		is_int(results_derive(sub, &warning, &err), -1, "a log needs its first line");
+		assay_error_release(&err);
+	}
 
 	results_free(r);
 	json_decref(meta);
@@ -261,6 +315,11 @@ int main(void)
 		json_decref(root);
 	}
 	unlink(attr_tsv);
+	{
+		cleanup_free char *log = xasprintf("%s/runs.jsonl", sub);
+
+		unlink(log);
+	}
 	rmdir(sub);
 	{
 		cleanup_free char *a = xasprintf("%s/a", dir);
