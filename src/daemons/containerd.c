@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -192,6 +193,7 @@ bool daemon_containerd_gone(struct daemon *d)
 	r = waitpid(d->pid, &status, WNOHANG);
 	/* ECHILD: someone else reaped it (a test killing the daemon does). */
 	if (r == d->pid || (r < 0 && errno == ECHILD)) {
+		d->wait_status = r == d->pid ? status : -1;
 		d->pid = 0;
 		return true;
 	}
@@ -371,11 +373,35 @@ static int make_run_dir(struct daemon *d, const char *run_dir, assay_error_t *er
 	return 0;
 }
 
+/* Config, containerd, the CRI answering, the pause image: what a start and a restart do once the
+ * run directory exists. */
+static int launch(struct daemon *d, assay_error_t *err)
+{
+	bool present = false;
+
+	if (write_config(d, d->log_level, err) < 0 || start_containerd(d, d->containerd, err) < 0 ||
+	    cri_connect(d->endpoint, &d->client, err) < 0 ||
+	    wait_ready(d, d->start_timeout_ms, err) < 0)
+		return -1;
+	if (chmod(d->sock_path, 0600) < 0)
+		return assay_error_make(err, errno, "chmod `%s`", d->sock_path);
+	if (daemon_import(d, d->pause_archive, err) < 0)
+		return -1;
+	if (cri_image_status(d->client, d->pause_ref, &present, NULL, err) < 0)
+		return -1;
+	if (!present)
+		return assay_error_make(err, 0,
+		                        "pause image `%s` is not in `%s` after the import (its "
+		                        "org.opencontainers.image.ref.name must be the full "
+		                        "reference)",
+		                        d->pause_ref, d->pause_archive);
+	return 0;
+}
+
 int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_error_t *err)
 {
 	struct daemon *d;
 	cleanup_free char *containerd = NULL;
-	bool present = false;
 	struct stat st;
 
 	if (opts->pause_archive == NULL || opts->pause_ref == NULL)
@@ -427,28 +453,13 @@ int daemon_start(const struct daemon_opts *opts, struct daemon **out, assay_erro
 	d->log_path = xasprintf("%s/containerd.log", d->run_dir);
 	setup_handlers(d);
 
-	if (write_config(d, opts->log_level ? opts->log_level : "info", err) < 0 ||
-	    start_containerd(d, containerd, err) < 0 ||
-	    cri_connect(d->endpoint, &d->client, err) < 0 ||
-	    wait_ready(d,
-	               opts->start_timeout_ms ? opts->start_timeout_ms : DEFAULT_START_TIMEOUT_MS,
-	               err) < 0)
+	d->containerd = steal_pointer(&containerd);
+	d->pause_archive = xstrdup(opts->pause_archive);
+	d->log_level = xstrdup(opts->log_level ? opts->log_level : "info");
+	d->start_timeout_ms =
+	    opts->start_timeout_ms ? opts->start_timeout_ms : DEFAULT_START_TIMEOUT_MS;
+	if (launch(d, err) < 0)
 		goto fail;
-	if (chmod(d->sock_path, 0600) < 0) {
-		assay_error_make(err, errno, "chmod `%s`", d->sock_path);
-		goto fail;
-	}
-	if (daemon_import(d, opts->pause_archive, err) < 0)
-		goto fail;
-	if (cri_image_status(d->client, d->pause_ref, &present, NULL, err) < 0)
-		goto fail;
-	if (!present) {
-		assay_error_make(err, 0,
-		                 "pause image `%s` is not in `%s` after the import (its "
-		                 "org.opencontainers.image.ref.name must be the full reference)",
-		                 d->pause_ref, opts->pause_archive);
-		goto fail;
-	}
 	*out = d;
 	return 0;
 fail:
@@ -546,6 +557,53 @@ int daemon_probe_handler(struct daemon *d, const char *name, assay_error_t *err)
 	return 1;
 }
 
+char *daemon_death(struct daemon *d)
+{
+	int st;
+
+	if (d->stopped || !daemon_containerd_gone(d))
+		return NULL;
+	st = d->wait_status;
+	if (st == -1)
+		return xstrdup("containerd exited (reaped elsewhere: status unknown)");
+	if (WIFSIGNALED(st))
+		return xasprintf("containerd exited: signal %d (SIG%s)", WTERMSIG(st),
+		                 sigabbrev_np(WTERMSIG(st)) ?: "?");
+	return xasprintf("containerd exited: status %d", WEXITSTATUS(st));
+}
+
+int daemon_restart(struct daemon *d, assay_error_t *err)
+{
+	cleanup_free char *run_dir = xstrdup(d->run_dir);
+
+	if (d->stopped)
+		return assay_error_make(err, 0, "restart: the embedded containerd was stopped");
+	/* one that still runs but does not answer is ended first */
+	if (!daemon_containerd_gone(d)) {
+		kill(d->pid, SIGKILL);
+		while (!daemon_containerd_gone(d))
+			sched_yield();
+	}
+	if (d->client) {
+		cri_close(d->client);
+		d->client = NULL;
+	}
+	/* its shims, containers, mounts and state go: the new one starts empty */
+	if (daemon_sweep(d, err) < 0)
+		return assay_error_wrap(err, "restart: reaping what containerd left");
+	free(d->run_dir);
+	d->run_dir = NULL;
+	if (make_run_dir(d, run_dir, err) < 0 || launch(d, err) < 0)
+		return assay_error_wrap(err, "restart of the embedded containerd in %s", run_dir);
+	d->restarts++;
+	return 0;
+}
+
+unsigned daemon_restarts(const struct daemon *d)
+{
+	return d->restarts;
+}
+
 void daemon_free(struct daemon *d)
 {
 	if (d == NULL)
@@ -566,5 +624,8 @@ void daemon_free(struct daemon *d)
 	free(d->pause_ref);
 	free(d->helper_dir);
 	free(d->sandbox);
+	free(d->containerd);
+	free(d->pause_archive);
+	free(d->log_level);
 	free(d);
 }

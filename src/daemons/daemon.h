@@ -99,6 +99,17 @@ int daemon_stop(struct daemon *d, assay_error_t *err);
  * containerd still serves run_dir (left alone), <0 on errors. */
 int daemon_reclaim(const char *run_dir, assay_error_t *err);
 
+/* NULL while containerd runs (or after daemon_stop); when it died: how, malloc'd
+ * ("containerd exited: signal 9 (SIGKILL)"). */
+char *daemon_death(struct daemon *d);
+/* After containerd died (or stopped answering: it is killed first): reaps what it left as
+ * daemon_stop does (shims, runtimes, containers, mounts, its state), then starts a fresh
+ * containerd in the same run directory and imports the pause image again; the CRI client
+ * (daemon_client) and the pid change. Images other than pause must be imported again. */
+int daemon_restart(struct daemon *d, assay_error_t *err);
+/* How many times daemon_restart started it again. */
+unsigned daemon_restarts(const struct daemon *d);
+
 /* Frees d (calls daemon_stop first if it was not called; errors are dropped). NULL is fine. */
 void daemon_free(struct daemon *d);
 

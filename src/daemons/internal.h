@@ -22,6 +22,11 @@ struct daemon {
 	char *helper_dir; /* where the runtimes' helpers are (NULL: this build's libexec/) */
 	char *sandbox;    /* daemon_opts.sandbox: "per-pod" or "per-container" */
 	pid_t pid;
+	int wait_status; /* containerd's, once reaped (-1: reaped by someone else) */
+	/* what a restart needs to start it again as daemon_start did */
+	char *containerd, *pause_archive, *log_level;
+	unsigned start_timeout_ms;
+	unsigned restarts;
 	struct cri_client *client;
 	struct daemon_handler *handlers; /* one per row of the runtimes table */
 	char **programs;                 /* per handler: the runtime's own program, or NULL */
@@ -32,5 +37,9 @@ struct daemon {
 
 /* Reaps containerd if it has exited; true when it is gone. */
 bool daemon_containerd_gone(struct daemon *d);
+/* What daemon_stop does once containerd is gone: kills what still mentions the run directory
+ * (shims, runtimes, sandboxes) and their descendants, removes their cgroups and shim sockets,
+ * unmounts below the run directory and removes it. */
+int daemon_sweep(struct daemon *d, assay_error_t *err);
 
 #endif

@@ -404,9 +404,44 @@ static int unmount_below(const char *dir, assay_error_t *err)
 	return ret;
 }
 
-int daemon_stop(struct daemon *d, assay_error_t *err)
+int daemon_sweep(struct daemon *d, assay_error_t *err)
 {
 	struct cgroups cg = {0};
+	int ret = 0;
+
+	collect_bundles(d, &cg);
+	/* Again while it finds some: a killed shim's children may have been re-parented since. */
+	for (int round = 0; round < 3 && kill_leftovers(d, &cg) > 0; round++) {
+		const struct timespec tick = {0, 100 * 1000000L};
+
+		nanosleep(&tick, NULL);
+	}
+	cgroups_remove(&cg);
+	/* The runc shim's default cgroup parent is /<namespace>: gone with its last container. */
+	if (d->made_k8s_cgroup) {
+		DIR *dir = opendir("/sys/fs/cgroup");
+		struct dirent *de;
+
+		while (dir && (de = readdir(dir))) {
+			cleanup_free char *p = xasprintf("/sys/fs/cgroup/%s/k8s.io", de->d_name);
+
+			if (de->d_name[0] != '.')
+				rmdir(p);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	if (d->run_dir) {
+		if (unmount_below(d->run_dir, err) < 0)
+			ret = -1;
+		if (fs_remove_tree(d->run_dir, ret == 0 ? err : NULL) < 0)
+			ret = -1;
+	}
+	return ret;
+}
+
+int daemon_stop(struct daemon *d, assay_error_t *err)
+{
 	sigset_t block, old;
 	int ret = 0;
 
@@ -446,34 +481,8 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 			wait_gone(d, STOP_TIMEOUT_MS);
 		}
 	}
-	collect_bundles(d, &cg);
-	/* Again while it finds some: a killed shim's children may have been re-parented since. */
-	for (int round = 0; round < 3 && kill_leftovers(d, &cg) > 0; round++) {
-		const struct timespec tick = {0, 100 * 1000000L};
-
-		nanosleep(&tick, NULL);
-	}
-	cgroups_remove(&cg);
-	/* The runc shim's default cgroup parent is /<namespace>: gone with its last container. */
-	if (d->made_k8s_cgroup) {
-		DIR *dir = opendir("/sys/fs/cgroup");
-		struct dirent *de;
-
-		while (dir && (de = readdir(dir))) {
-			cleanup_free char *p = xasprintf("/sys/fs/cgroup/%s/k8s.io", de->d_name);
-
-			if (de->d_name[0] != '.')
-				rmdir(p);
-		}
-		if (dir)
-			closedir(dir);
-	}
-	if (d->run_dir) {
-		if (unmount_below(d->run_dir, err) < 0)
-			ret = -1;
-		if (fs_remove_tree(d->run_dir, ret == 0 ? err : NULL) < 0)
-			ret = -1;
-	}
+	if (daemon_sweep(d, err) < 0)
+		ret = -1;
 	if (d->made_shim_dir)
 		rmdir(SHIM_SOCKET_DIR);
 	if (d->made_run_containerd)

@@ -133,6 +133,32 @@ static char **suite_images(const struct suite *s)
 
 /* ---- one run ---- */
 
+/* After a run returned <0 with *err: when the target can be brought back (a CRI daemon that
+ * died is restarted), the run becomes a failed one saying what happened and 0 is returned;
+ * else <0 with *err saying why the target is done. */
+static int recover_target(struct engine *e, struct target *t, struct target_result *res,
+                          assay_error_t *err)
+{
+	cleanup_free char *text = NULL, *cause = NULL;
+	assay_error_t rerr = NULL;
+
+	if (t->ops->recover == NULL || signals_pending())
+		return -1;
+	text = assay_error_text(*err);
+	run_progress_say(&e->progress, 0, "%s: %s: bringing it back", t->name, text);
+	if (t->ops->recover(t, &cause, &rerr) < 0) {
+		assay_error_release(err);
+		*err = rerr;
+		return assay_error_wrap(err, "%s", text);
+	}
+	assay_error_release(err);
+	run_progress_say(&e->progress, 0, "%s: %s", t->name, cause);
+	free(res->failure);
+	res->failure = xasprintf("%s (%s)", text, cause);
+	res->exit_status = -1;
+	return 0;
+}
+
 static int do_step(struct engine *e, const struct suite_step *st, assay_error_t *err)
 {
 	const struct suite_bench *b = &e->suite->benches[st->bench];
@@ -171,8 +197,8 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	          ? t->ops->run(t, &spec, e->opts->observer, &res, err)
 	          : kinds_run(t, b->def, b->params, &spec, e->opts->observer, &res, err);
 	benchmarks_argv_free(argv);
-	if (ret < 0) {
-		/* the target itself broke: its remaining cells cannot run */
+	if (ret < 0 && recover_target(e, t, &res, err) < 0) {
+		/* the target itself broke beyond repair: its remaining cells cannot run */
 		char *text = assay_error_text(*err);
 		cleanup_json json_t *rec = json_object();
 

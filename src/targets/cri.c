@@ -21,6 +21,7 @@
 #include "cri/cri.h"
 #include "cri/crio.h"
 #include "daemons/daemon.h"
+#include "targets/cri-revive.h"
 #include "targets/target.h"
 #include "lib/fs.h"
 #include "lib/layout.h"
@@ -31,50 +32,14 @@
  * user's at --endpoint); CRI-O: the user's, at --endpoint or its own socket (crictl's default:
  * CRI-O is not a Debian package, assay never starts it). --endpoint serves the targets whose
  * DAEMON its CRI Version names. */
-static const struct cri_daemon_kind {
-	const char *name;     /* cri/NAME/...: t->daemon */
-	const char *cri_name; /* the runtime_name its CRI Version answers */
-	const char *program;  /* its program, to say whether it is installed */
-	const char *socket;   /* its own socket, where assay looks without --endpoint; NULL:
-	                       * assay starts its own (embedded containerd) */
-	bool place_images;    /* images assay lacks there are put into its containers-storage */
-} daemon_kinds[] = {
+static const struct cri_daemon_kind daemon_kinds[] = {
     {"containerd", "containerd", "containerd", NULL, false},
     {"crio", "cri-o", "crio", "/var/run/crio/crio.sock", true},
 };
 
 #define N_KINDS (sizeof(daemon_kinds) / sizeof(daemon_kinds[0]))
 
-/* One per daemon kind: what its targets share. */
-struct cri_shared {
-	int refs;
-	const struct cri_daemon_kind *kind;
-	struct daemon *daemon;     /* embedded, or NULL */
-	struct cri_client *client; /* owned by daemon, or ours */
-	char *endpoint;            /* the daemon's (unix://...) */
-	pid_t pid;                 /* the process serving it (tracer: cri-daemon), 0 unknown */
-	char *cgroup;     /* a daemon assay did not start: its cpuacct cgroup, unless the root */
-	bool own_cgroups; /* pods get cgroup parent /assay/<pod> (cgroupfs driver) */
-	char *name, *version; /* CRI Version */
-	char **imported;      /* "name", "ref" pairs: imported or found present */
-	size_t n_imported;
-	char **placed; /* refs assay put into a daemon it did not start: removed at the end */
-	size_t n_placed;
-	char *init_error;  /* why the daemon could not be reached/started: every target fails */
-	char *skip_reason; /* why there is no such daemon here: every target is skipped */
-};
-
 static struct cri_shared shareds[N_KINDS];
-
-struct cri_priv {
-	bool opened; /* holds a reference on its shared */
-	struct cri_shared *sh;
-	char **refs; /* per image name: "name", "ref" pairs */
-	size_t n_refs;
-	const char *sandbox_mode;
-	const char *sandbox; /* "per-pod" or "per-container" where the handler can do both */
-	const char *note;    /* the handler's, e.g. how crun had to run here */
-};
 
 static const struct cri_daemon_kind *kind_of(const char *daemon)
 {
@@ -297,6 +262,7 @@ static void shared_close(struct cri_shared *sh)
 	free(sh->version);
 	free(sh->init_error);
 	free(sh->skip_reason);
+	free(sh->gone);
 	memset(sh, 0, sizeof(*sh));
 }
 
@@ -600,6 +566,16 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 	if (ref == NULL)
 		return assay_error_make(err, 0, "%s: image `%s` was not prepared", t->name,
 		                        spec->image);
+	if (sh->daemon) {
+		/* it died between runs: a fresh one before this run, which it then does not cost */
+		cleanup_free char *death = daemon_death(sh->daemon), *cause = NULL;
+
+		if (death && target_cri_revive(sh, t, &cause, err) < 0)
+			return -1;
+		c = sh->client;
+		if (cause)
+			res->extra = json_pack("{s:s}", "daemon_restarted", cause);
+	}
 	t->seq++;
 	out = xasprintf("%s/%d.out", t->dir, t->seq);
 	errf = xasprintf("%s/%d.err", t->dir, t->seq);
@@ -675,11 +651,14 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		goto stop;
 	}
 	if (wret == PROC_EXITED) {
-		res->extra =
-		    json_pack("{s:{s:s, s:i, s:s?, s:I, s:I, s:I}}", "container", "id", pod.ctr_id,
-		              "exit_code", st.exit_code, "reason", st.reason, "created_at",
-		              (json_int_t)st.created_at, "started_at", (json_int_t)st.started_at,
-		              "finished_at", (json_int_t)st.finished_at);
+		if (res->extra == NULL)
+			res->extra = json_object();
+		json_object_set_new(res->extra, "container",
+		                    json_pack("{s:s, s:i, s:s?, s:I, s:I, s:I}", "id", pod.ctr_id,
+		                              "exit_code", st.exit_code, "reason", st.reason,
+		                              "created_at", (json_int_t)st.created_at, "started_at",
+		                              (json_int_t)st.started_at, "finished_at",
+		                              (json_int_t)st.finished_at));
 		if (st.log_path)
 			split_log(st.log_path, out, errf);
 	}
@@ -716,6 +695,13 @@ out:
 	target_finish(res, wret < 0 ? PROC_EXITED : wret, wret == PROC_EXITED ? st.exit_code : -1,
 	              out, errf, spec->timeout_ns);
 	return 0;
+}
+
+static int cri_t_recover(struct target *t, char **cause, assay_error_t *err)
+{
+	struct cri_priv *p = t->priv;
+
+	return target_cri_revive(p->sh, t, cause, err);
 }
 
 static char *cri_t_version(struct target *t)
@@ -772,6 +758,7 @@ const struct target_ops target_cri_ops = {
     .probe = cri_t_probe,
     .prepare = cri_t_prepare,
     .run = cri_t_run,
+    .recover = cri_t_recover,
     .version = cri_t_version,
     .meta = cri_t_meta,
     .cleanup = cri_t_cleanup,

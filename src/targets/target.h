@@ -88,6 +88,11 @@ struct target_ops {
 	 * a run that failed is 0 with res->failure set. */
 	int (*run)(struct target *t, const struct target_run_spec *spec, const struct observer *obs,
 	           struct target_result *res, assay_error_t *err);
+	/* After run returned <0 (the target broke: a CRI daemon gone): brings it back so that the
+	 * failure costs that one run. 0 with *cause (malloc'd: what happened, for the run's
+	 * failure), <0 when it cannot (the engine then closes the target's remaining cells with
+	 * both errors). NULL: targets that cannot break that way. */
+	int (*recover)(struct target *t, char **cause, assay_error_t *err);
 	/* The runtime's / daemon's version line for meta ("not installed" when absent). */
 	char *(*version)(struct target *t);
 	/* What results' meta says about this target after prepare (version, sandbox mode, ...);

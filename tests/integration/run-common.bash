@@ -17,8 +17,9 @@ run_procs() { # run_id
 	local id=$1 p
 	for p in /proc/[0-9]*; do
 		[[ ${p#/proc/} == "$$" || ${p#/proc/} == "$BASHPID" ]] && continue
-		if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qE "/run/assay/$id|assay-$id"; then
-			echo "${p#/proc/}: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-150)"
+		# (a process may exit meanwhile: its /proc entry is then gone, not an error)
+		if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qE "/run/assay/$id|assay-$id"; then
+			echo "${p#/proc/}: $({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | cut -c1-150)"
 		fi
 	done
 }
@@ -50,6 +51,22 @@ cell_status() { # results.json target benchmark
 # Runs finished so far of the targets starting with prefix, from a running suite's run log
 # (DIR/runs.jsonl: one line per finished run; results.json is derived at the end).
 log_runs() { # results_dir [target_prefix]
-	jq -n --arg p "${2:-}" '[inputs | select(.run and (.target | startswith($p)))] | length' \
-		"$1/runs.jsonl" 2>/dev/null || echo 0
+	local n
+	n=$(jq -n --arg p "${2:-}" '[inputs | select(.run and (.target | startswith($p)))] | length' \
+		"$1/runs.jsonl" 2>/dev/null | tail -1)
+	echo "${n:-0}"
+}
+
+# Waits (up to $2 s, default 60) until a workload process named $1 runs in a CRI container (its
+# parent a containerd shim, or runsc's sandbox) and prints its pid.
+cri_workload_pid() { # name [timeout_s]
+	local i p pp
+	for i in $(seq $((${2:-60} * 20))); do
+		for p in $(pgrep -x "$1"); do
+			pp=$(ps -o ppid= -p "$p" | tr -d ' ')
+			[[ -n $pp && $(cat /proc/"$pp"/comm 2>/dev/null) == containerd-shim* ]] && { echo "$p"; return 0; }
+		done
+		sleep 0.05
+	done
+	return 1
 }

@@ -1,0 +1,165 @@
+/* A CRI daemon that died during a suite costs the run it hit, not the rest (cri-revive.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cri/crio.h"
+#include "lib/cgroup.h"
+#include "targets/cri-revive.h"
+#include "lib/signals.h"
+#include "lib/util.h"
+
+/* The embedded containerd: how it died (a moment is allowed for its exit after the socket
+ * closed), or NULL when it answers again. */
+static char *embedded_death(struct cri_shared *sh)
+{
+	const struct timespec tick = {0, 20 * 1000000L};
+	assay_error_t e = NULL;
+	char *death = NULL;
+	int ret;
+
+	for (int i = 0; i < 50 && death == NULL; i++) {
+		death = daemon_death(sh->daemon);
+		if (death == NULL)
+			nanosleep(&tick, NULL);
+	}
+	if (death)
+		return death;
+	cri_set_timeout(sh->client, 2000);
+	ret = cri_version(sh->client, NULL, NULL, &e);
+	cri_set_timeout(sh->client, 0);
+	if (ret == 0)
+		return NULL;
+	death = xasprintf("containerd (pid %d) runs but its CRI does not answer (%s): killed",
+	                  (int)daemon_pid(sh->daemon), e ? e->msg : "?");
+	assay_error_release(&e);
+	return death;
+}
+
+/* The pod cgroups (/assay/assay-RUNID-*) of this run's pods: the dead daemon's pods could not
+ * be removed through it, and the sweep removes only the cgroups of the processes it killed. */
+static void remove_pod_cgroups(const char *run_id)
+{
+	cleanup_free char *prefix = xasprintf("assay-%s-", run_id);
+	DIR *d = opendir("/sys/fs/cgroup/cpu/assay");
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		cleanup_free char *rel = NULL;
+
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		rel = xasprintf("/assay/%s", de->d_name);
+		cgroup_remove_wait(rel, 2000);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int revive_embedded(struct cri_shared *sh, const struct target *t, char **cause,
+                           assay_error_t *err)
+{
+	cleanup_free char *death = embedded_death(sh);
+
+	if (death == NULL) {
+		*cause = xstrdup("containerd did not answer for a moment");
+		return 0;
+	}
+	if (daemon_restarts(sh->daemon) >= TARGET_CRI_MAX_RESTARTS) {
+		sh->gone = xasprintf("%s; it was restarted %u times already: not again", death,
+		                     daemon_restarts(sh->daemon));
+		return assay_error_make(err, 0, "%s", sh->gone);
+	}
+	if (daemon_restart(sh->daemon, err) < 0)
+		goto fail;
+	sh->client = daemon_client(sh->daemon);
+	sh->pid = daemon_pid(sh->daemon);
+	if (sh->own_cgroups)
+		remove_pod_cgroups(t->cfg.run_id);
+	/* the new one's store is empty: the images the targets prepared, from the run's copy */
+	for (size_t i = 0; i < sh->n_imported; i++) {
+		cleanup_free char *archive =
+		    xasprintf("%s/%s.tar", t->cfg.image_dir, sh->imported[2 * i]);
+
+		if (strcmp(sh->imported[2 * i], "pause") &&
+		    daemon_import(sh->daemon, archive, err) < 0)
+			goto fail;
+	}
+	*cause = xasprintf("%s; a fresh containerd took over", death);
+	return 0;
+fail:
+	assay_error_wrap(err, "%s", death);
+	sh->gone = assay_error_text(*err);
+	return -1;
+}
+
+/* Seconds a daemon assay does not own may stay away. */
+static unsigned endpoint_wait_s(void)
+{
+	const char *v = getenv("ASSAY_ENDPOINT_WAIT_S");
+	char *end;
+	unsigned long n = v ? strtoul(v, &end, 10) : 0;
+
+	return v && *v && *end == '\0' && n < 86400 ? (unsigned)n : TARGET_CRI_ENDPOINT_WAIT_S;
+}
+
+static int revive_endpoint(struct cri_shared *sh, char **cause, assay_error_t *err)
+{
+	uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC), pause = 250000000ull;
+	unsigned limit = endpoint_wait_s(), tries = 0;
+	cleanup_free char *last = NULL;
+
+	for (;;) {
+		struct cri_client *c = NULL;
+		assay_error_t e = NULL;
+		double el;
+
+		tries++;
+		if (cri_connect(sh->endpoint, &c, &e) == 0) {
+			cri_set_timeout(c, 2000);
+			if (cri_version(c, NULL, NULL, &e) == 0) {
+				cri_set_timeout(c, 0);
+				if (sh->client)
+					cri_close(sh->client);
+				sh->client = c;
+				sh->pid = cri_endpoint_pid(sh->endpoint);
+				*cause = xasprintf(
+				    "the CRI daemon at %s stopped answering; it "
+				    "answered again after %.1f s (%u tries)",
+				    sh->endpoint,
+				    (double)(assay_now_ns(CLOCK_MONOTONIC) - t0) / 1e9, tries);
+				return 0;
+			}
+			cri_close(c);
+		}
+		free(last);
+		last = assay_error_text(e);
+		assay_error_release(&e);
+		el = (double)(assay_now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
+		if (el >= limit) {
+			sh->gone = xasprintf("the CRI daemon at %s did not come back within %u s "
+			                     "(%u tries; last: %s)",
+			                     sh->endpoint, limit, tries, last);
+			return assay_error_make(err, 0, "%s", sh->gone);
+		}
+		if (signals_sleep(pause))
+			return assay_error_make(
+			    err, EINTR, "interrupted while waiting for the CRI daemon at %s",
+			    sh->endpoint);
+		/* a growing pause, never past the limit nor above 5 s */
+		pause = pause * 2 > 5000000000ull ? 5000000000ull : pause * 2;
+		if (el + (double)pause / 1e9 > limit)
+			pause = (uint64_t)((limit - el) * 1e9) + 1;
+	}
+}
+
+int target_cri_revive(struct cri_shared *sh, const struct target *t, char **cause,
+                      assay_error_t *err)
+{
+	if (sh->gone)
+		return assay_error_make(err, 0, "%s", sh->gone);
+	return sh->daemon ? revive_embedded(sh, t, cause, err) : revive_endpoint(sh, cause, err);
+}
