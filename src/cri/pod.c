@@ -53,6 +53,7 @@ int cri_pod_init(struct cri_pod *p, const struct cri_pod_opts *o, assay_error_t 
 	    .log_path = p->log_path + strlen(p->logdir) + 1,
 	    .labels = p->labels,
 	    .host_network = true,
+	    .resources = {.memory_limit_bytes = o->memory_limit},
 	};
 	if (o->scratch) {
 		p->mnt.host_path = o->scratch;

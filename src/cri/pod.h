@@ -40,6 +40,7 @@ struct cri_pod_opts {
 	char *const *args;     /* the container's arguments (borrowed) */
 	const char *scratch; /* host directory mounted at CRI_POD_SCRATCH as working dir, or NULL */
 	bool own_cgroup;     /* cgroup parent /assay/<name> (cgroupfs); else the daemon's default */
+	int64_t memory_limit; /* the container's memory limit, bytes; 0 none */
 };
 
 struct cri_pod {

@@ -182,6 +182,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	spec.timeout_ns =
 	    (uint64_t)(b->timeout_s ? b->timeout_s : b->def->timeout_s) * 1000000000ull;
 	spec.scratch = b->def->scratch;
+	spec.memory_limit = b->memory_limit;
 	info.target = t->name;
 	info.runtime = t->runtime;
 	info.benchmark = b->def->name;

@@ -98,6 +98,35 @@ static int get_uint(struct ctx *c, const yaml_node_t *n, const char *what, unsig
 }
 
 /* Seconds: 90, 90s, 2m, 1h (whole seconds >= 1). */
+/* A size in bytes: a number with an optional K, M or G (powers of 1024; Ki, Mi, Gi too), at
+ * least 4 MiB (what a container's runtime itself needs), at most 1 TiB. */
+static int get_bytes(struct ctx *c, const yaml_node_t *n, const char *what, uint64_t *out)
+{
+	static const char units[] = "KMG";
+	const char *s, *u;
+	char *end;
+	double v;
+
+	if (expect(c, n, YAML_SCALAR_NODE, what) < 0)
+		return -1;
+	s = scalar(n);
+	errno = 0;
+	v = isdigit((unsigned char)*s) ? strtod(s, &end) : -1;
+	if (v >= 0 && !errno && *end) {
+		u = strchr(units, *end);
+		if (u && (!end[1] || !strcmp(end + 1, "i")))
+			v *= (double)(1ull << (10 * (u - units + 1)));
+		else
+			v = -1;
+	}
+	if (v < 4.0 * 1024 * 1024 || v > 1024.0 * 1024 * 1024 * 1024)
+		return at(c, n,
+		          "%s: expected a size of at least 4M (e.g. 64M, 1G, 268435456), got `%s`",
+		          what, s);
+	*out = (uint64_t)v;
+	return 0;
+}
+
 static int get_duration(struct ctx *c, const yaml_node_t *n, const char *what, unsigned *out)
 {
 	const char *s;
@@ -264,6 +293,7 @@ struct bench_item {
 	json_t *overrides;
 	unsigned runs, timeout_s;
 	int warmup;
+	uint64_t memory_limit;
 };
 
 static int item_params_pair(struct ctx *c, void *data, const char *key, yaml_node_t *k,
@@ -302,6 +332,8 @@ static int item_pair(struct ctx *c, void *data, const char *key, yaml_node_t *k,
 		it->warmup = (int)w;
 		return 0;
 	}
+	if (!strcmp(key, "memory-limit"))
+		return get_bytes(c, v, "memory-limit", &it->memory_limit);
 	return get_duration(c, v, "timeout", &it->timeout_s);
 }
 
@@ -358,6 +390,7 @@ static int add_bench(struct ctx *c, struct suite *s, const struct bench_item *it
 	sb->runs = it->runs;
 	sb->warmup = it->warmup >= 0 ? (unsigned)it->warmup : (unsigned)-1;
 	sb->timeout_s = it->timeout_s;
+	sb->memory_limit = it->memory_limit;
 	if (benchmarks_resolve_params(b, sb->overrides, false, &sb->params, c->err) < 0)
 		return at(c, it->name_node, "%s", "params");
 	return 0;
@@ -365,7 +398,8 @@ static int add_bench(struct ctx *c, struct suite *s, const struct bench_item *it
 
 static int parse_bench_item(struct ctx *c, struct suite *s, yaml_node_t *n)
 {
-	static const char *const keys[] = {"name", "params", "runs", "warmup", "timeout", NULL};
+	static const char *const keys[] = {"name",    "params",       "runs", "warmup",
+	                                   "timeout", "memory-limit", NULL};
 	struct bench_item it = {.warmup = -1, .overrides = json_object()};
 	size_t nreg, matched = 0;
 	const struct benchmark *reg = benchmarks_all(&nreg);

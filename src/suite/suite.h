@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "benchmarks/benchmarks.h"
@@ -48,6 +49,7 @@ struct suite_bench {
 	json_t *overrides;           /* what the suite set itself: name → string (may be empty) */
 	unsigned runs, warmup;       /* per cell */
 	unsigned timeout_s;          /* per run */
+	uint64_t memory_limit; /* bytes, the container's memory limit on CRI targets; 0 none */
 };
 
 struct suite {

@@ -595,7 +595,8 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		                         .image_ref = ref,
 		                         .args = spec->argv,
 		                         .scratch = scratch,
-		                         .own_cgroup = sh->own_cgroups};
+		                         .own_cgroup = sh->own_cgroups,
+		                         .memory_limit = (int64_t)spec->memory_limit};
 
 		if (cri_pod_init(&pod, &o, err) < 0) {
 			cri_pod_release(&pod);
@@ -679,21 +680,32 @@ guard:
 		cri_pod_release(&pod);
 	}
 out:
-	cri_container_status_release(&st);
 	if (scratch) {
 		assay_error_t e2 = NULL;
 
 		fs_remove_tree(scratch, &e2);
 		assay_error_release(&e2);
 	}
-	if (ret < 0 || *err)
+	if (ret < 0 || *err) {
+		cri_container_status_release(&st);
 		return -1;
-	if (res->failure) {
-		res->exit_status = wret == PROC_EXITED ? st.exit_code : -1;
-		return 0;
 	}
-	target_finish(res, wret < 0 ? PROC_EXITED : wret, wret == PROC_EXITED ? st.exit_code : -1,
-	              out, errf, spec->timeout_ns);
+	if (res->failure)
+		res->exit_status = wret == PROC_EXITED ? st.exit_code : -1;
+	else
+		target_finish(res, wret < 0 ? PROC_EXITED : wret,
+		              wret == PROC_EXITED ? st.exit_code : -1, out, errf, spec->timeout_ns);
+	/* the kernel's OOM killer, as the daemon saw it: the run says so, not only "signal 9" */
+	if (res->failure && wret == PROC_EXITED && st.reason && !strcmp(st.reason, "OOMKilled")) {
+		char *f = spec->memory_limit
+		              ? xasprintf("OOM-killed over its memory limit of %.1f MiB (%s)",
+		                          (double)spec->memory_limit / (1 << 20), res->failure)
+		              : xasprintf("OOM-killed (%s)", res->failure);
+
+		free(res->failure);
+		res->failure = f;
+	}
+	cri_container_status_release(&st);
 	return 0;
 }
 

@@ -205,9 +205,15 @@ void target_finish(struct target_result *res, int wait_ret, int status, const ch
 	}
 	res->output = target_parse_output(out, &why);
 	if (status != 0) {
+		/* 128 + N: what the runtimes and the CRI report for a death by signal N */
+		cleanup_free char *how =
+		    status > 128 && status < 128 + NSIG
+		        ? xasprintf("killed by signal %d (SIG%s), exit status %d", status - 128,
+		                    sigabbrev_np(status - 128) ?: "?", status)
+		        : xasprintf("exited with status %d", status);
+
 		last = errf ? target_last_line(errf) : NULL;
-		res->failure = last ? xasprintf("exited with status %d: %s", status, last)
-		                    : xasprintf("exited with status %d", status);
+		res->failure = last ? xasprintf("%s: %s", how, last) : steal_pointer(&how);
 		return;
 	}
 	if (res->output == NULL)

@@ -48,6 +48,7 @@ struct target_run_spec {
 	int run_index;         /* 1-based, warm-ups included */
 	uint64_t timeout_ns;   /* 0 = none */
 	bool scratch;          /* mount a fresh writable scratch dir as the working directory */
+	uint64_t memory_limit; /* bytes, CRI targets: the container's memory limit; 0 none */
 };
 
 /* The record of one run. Owned by the caller; release with target_result_release. */

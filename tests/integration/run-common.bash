@@ -70,3 +70,62 @@ cri_workload_pid() { # name [timeout_s]
 	done
 	return 1
 }
+
+# Fault injection (tests/integration/fault-*.sh). A suite of a CRI target and native, cpu.time
+# of $FAULT_TIME s, two runs each, interleaved: the fault hits the CRI target's first run, whose
+# pod must be gone (the daemon lists no container) while native's first run goes on, and every
+# other run must succeed.
+#   fault_suite TARGET [EXTRA_BENCH_KEYS]   writes $tmp/suite.yaml
+#   fault_start                             runs it in the background: $pid, $id, $out
+#   fault_after_first                       waits until the CRI target's first run is logged,
+#                                           then checks the daemon has no container left
+#   fault_end                               waits; checks exit 1, one failed run, the rest
+#                                           ok, nothing left behind. $failure: the failed run's
+FAULT_TIME=${FAULT_TIME:-2}
+fault_suite() { # target [bench yaml lines]
+	fault_target=$1
+	cat >"$tmp/suite.yaml" <<YAML
+name: fault
+targets: [$1, native]
+runs: 2
+warmup: 0
+benchmarks:
+  - name: performance.cpu.time
+    params: {time: $FAULT_TIME, events: 0}
+${2:-}
+YAML
+}
+
+fault_start() {
+	out=$tmp/out
+	$COLLECTOR run --no-trace --no-report -s "$tmp/suite.yaml" -o "$out" ${FAULT_ARGS:-} \
+		>"$tmp/stdout" 2>"$tmp/stderr" &
+	pid=$!
+	for _ in $(seq 100); do
+		id=$(jq -r .meta.run_id "$out/results.json" 2>/dev/null) && [[ -n $id && $id != null ]] && break
+		sleep 0.1
+	done
+}
+
+fault_after_first() {
+	local i left
+	for i in $(seq 1200); do
+		[[ $(log_runs "$out" "$fault_target") -ge 1 ]] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	left=$(ctr -a "${FAULT_SOCK:-/run/assay/$id/containerd/containerd.sock}" -n k8s.io containers ls -q 2>&1)
+	[[ -z $left ]]; ok $? "after the failed run the daemon has no container or pod sandbox left${left:+: $left}"
+}
+
+fault_end() {
+	local rc n
+	wait "$pid"; rc=$?
+	pid=
+	sed 's/^/# /' "$tmp/stderr"
+	ok $((rc == 1 ? 0 : 1)) "exit 1: a run failed (got $rc)"
+	failure=$(jq -r --arg t "$fault_target" '[.cells[] | select(.target == $t) | .runs[] | select(.failure != null) | .failure] | if length == 1 then .[0] else "\(length) failed runs" end' "$out/results.json")
+	n=$(jq '[.cells[].runs[] | select(.failure == null)] | length' "$out/results.json")
+	ok $((n == 3 ? 0 : 1)) "the other 3 runs (CRI's second, native's two) succeeded (got $n)"
+	left=$(run_leftovers "$id"); ok $? "nothing of the run left behind${left:+: $left}"
+}

@@ -51,6 +51,7 @@ static const char good[] = "name: mine\n"
                            "    runs: 5\n"
                            "    warmup: 0\n"
                            "    timeout: 7\n"
+                           "    memory-limit: 48Mi\n"
                            "  - name: performance.disk.*\n"
                            "    params:\n"
                            "      file-total-size: 8M\n";
@@ -89,6 +90,8 @@ static void good_suite(void)
 	is_int(s->benches[1].runs, 5, "per-benchmark runs");
 	is_int(s->benches[1].warmup, 0, "per-benchmark warmup 0 is kept");
 	is_int(s->benches[1].timeout_s, 7, "per-benchmark timeout");
+	ok(s->benches[1].memory_limit == 48u << 20 && s->benches[0].memory_limit == 0,
+	   "per-benchmark memory limit, none by default");
 	is_str(json_string_value(json_object_get(s->benches[1].params, "cpu-max-prime")), "5000",
 	       "parameter set");
 	is_str(json_string_value(json_object_get(s->benches[1].params, "threads")), "1",
@@ -250,8 +253,12 @@ static void bad_suites(void)
 	    "item of the wrong type");
 	bad("targets: [native]\nbenchmarks:\n  - name: performance.syscall\n    parms: {}\n",
 	    "t.yaml:4:5: benchmarks: unknown key `parms` (expected one of: name, params, runs, "
-	    "warmup, timeout)",
+	    "warmup, timeout, memory-limit)",
 	    "unknown benchmark key");
+	bad("targets: [native]\nbenchmarks:\n  - name: performance.syscall\n    memory-limit: 1M\n",
+	    "t.yaml:4:19: memory-limit: expected a size of at least 4M (e.g. 64M, 1G, "
+	    "268435456), got `1M`",
+	    "memory limit too small");
 	bad("targets: [native]\nbenchmarks:\n  - name: performance.cpu.time\n"
 	    "    params: {cpu-max-prime: abc}\n",
 	    "t.yaml:4:29: params of performance.cpu.time: `cpu-max-prime`: expected an integer >= "
