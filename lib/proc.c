@@ -312,3 +312,13 @@ pid_t proc_find(const char *a, const char *b)
 
 	return (pid_t)proc_each(find_one, &f);
 }
+
+bool proc_alive(pid_t pid)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/stat", (int)pid);
+	cleanup_free char *stat = fs_read(path, 4096, NULL);
+	const char *end = stat ? strrchr(stat, ')') : NULL;
+
+	/* "PID (COMM) STATE ...": COMM may hold blanks and parentheses, the last ')' ends it */
+	return end && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
+}

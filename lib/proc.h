@@ -71,5 +71,7 @@ int proc_each(int (*fn)(const struct proc_info *p, void *ctx), void *ctx);
 /* The first process whose command line (NULs as spaces) contains a and, unless NULL, b; 0 when
  * none does. */
 pid_t proc_find(const char *a, const char *b);
+/* Whether pid exists and is no zombie (one that died but is not reaped yet is not alive). */
+bool proc_alive(pid_t pid);
 
 #endif

@@ -122,8 +122,10 @@ void cri_pod_destroy(struct cri_client *c, struct cri_pod *p, assay_error_t *fir
 		if (cri_pod_call(c, p, s, 0, &e) < 0)
 			keep_first(first_err, &e);
 	}
+	/* a failed run's processes may still be exiting (a shim that died: its runtime kills
+	 * them): not a moment longer than that */
 	if (p->cgparent)
-		cgroup_remove(p->cgparent);
+		cgroup_remove_wait(p->cgparent, 2000);
 	if (p->logdir) {
 		fs_remove_tree(p->logdir, &e);
 		assay_error_release(&e);

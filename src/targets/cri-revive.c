@@ -39,9 +39,7 @@ static char *embedded_death(struct cri_shared *sh)
 	return death;
 }
 
-/* The pod cgroups (/assay/assay-RUNID-*) of this run's pods: the dead daemon's pods could not
- * be removed through it, and the sweep removes only the cgroups of the processes it killed. */
-static void remove_pod_cgroups(const char *run_id)
+void target_cri_remove_pod_cgroups(const char *run_id)
 {
 	cleanup_free char *prefix = xasprintf("assay-%s-", run_id);
 	DIR *d = opendir("/sys/fs/cgroup/cpu/assay");
@@ -78,7 +76,7 @@ static int revive_embedded(struct cri_shared *sh, const struct target *t, char *
 	sh->client = daemon_client(sh->daemon);
 	sh->pid = daemon_pid(sh->daemon);
 	if (sh->own_cgroups)
-		remove_pod_cgroups(t->cfg.run_id);
+		target_cri_remove_pod_cgroups(t->cfg.run_id);
 	/* the new one's store is empty: the images the targets prepared, from the run's copy */
 	for (size_t i = 0; i < sh->n_imported; i++) {
 		cleanup_free char *archive =

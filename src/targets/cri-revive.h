@@ -67,4 +67,9 @@ struct cri_priv {
 int target_cri_revive(struct cri_shared *sh, const struct target *t, char **cause,
                       assay_error_t *err);
 
+/* Removes the pod cgroups (/assay/assay-RUNID-*) of run_id's pods still there: a dead daemon's
+ * pods could not be removed through it, the sweep removes only the cgroups of the processes it
+ * killed, and a failed run's processes may exit after its pod was removed. */
+void target_cri_remove_pod_cgroups(const char *run_id);
+
 #endif

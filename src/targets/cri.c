@@ -562,6 +562,8 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 	struct cri_pod pod;
 	uint64_t t0;
 	int ret = 0, wret = -1;
+	pid_t shim = 0;
+	bool shim_died = false;
 
 	if (ref == NULL)
 		return assay_error_make(err, 0, "%s: image `%s` was not prepared", t->name,
@@ -615,13 +617,10 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		goto guard;
 	}
 	/* the runc v2 shim serving this pod, for the tracer's coverage (it daemonizes: not our
-	 * descendant). Only looked for when someone listens. */
-	if (obs && obs->process) {
-		pid_t shim = proc_find("containerd-shim", pod.pod_id);
-
-		if (shim > 0)
-			observer_process(obs, "shim", shim);
-	}
+	 * descendant), and to say so when it dies during the run */
+	shim = proc_find("containerd-shim", pod.pod_id);
+	if (shim > 0)
+		observer_process(obs, "shim", shim);
 	/* from here on, the guard below removes the pod whatever happens */
 	if (target_cri_step(c, &pod, CRI_POD_CREATE, 0, obs, res, NULL, err) < 0) {
 		ret = target_cri_failed(c, res, "CreateContainer", err);
@@ -651,6 +650,7 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		ret = target_cri_failed(c, res, "ContainerStatus", err);
 		goto stop;
 	}
+	shim_died = shim > 0 && !proc_alive(shim);
 	if (wret == PROC_EXITED) {
 		if (res->extra == NULL)
 			res->extra = json_object();
@@ -695,6 +695,13 @@ out:
 	else
 		target_finish(res, wret < 0 ? PROC_EXITED : wret,
 		              wret == PROC_EXITED ? st.exit_code : -1, out, errf, spec->timeout_ns);
+	if (res->failure && shim_died) {
+		char *f = xasprintf("its containerd shim (pid %d) died during the run: %s",
+		                    (int)shim, res->failure);
+
+		free(res->failure);
+		res->failure = f;
+	}
 	/* the kernel's OOM killer, as the daemon saw it: the run says so, not only "signal 9" */
 	if (res->failure && wret == PROC_EXITED && st.reason && !strcmp(st.reason, "OOMKilled")) {
 		char *f = spec->memory_limit
@@ -749,6 +756,7 @@ static void cri_t_cleanup(struct target *t)
 		return;
 	if (p->opened)
 		shared_close(p->sh);
+	target_cri_remove_pod_cgroups(t->cfg.run_id);
 	cgroup_remove("/assay");
 	for (size_t i = 0; i < 2 * p->n_refs; i++)
 		free(p->refs[i]);

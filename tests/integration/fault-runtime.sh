@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Faults below the CRI daemon, each while a CRI run's workload runs or is being created: SIGKILL
+# of the pod's containerd shim, of the gVisor Sentry (runsc-sandbox) serving it, and of `runc`
+# creating the container. Each costs that one run, whose failure says what happened; the rest of
+# the suite completes, the daemon lists no container, and nothing is left.
+set -u
+. tests/tap.sh
+. tests/integration/run-common.bash
+run_need
+
+tmp=$(mktemp -d /tmp/assay-test-fault-runtime.XXXXXX)
+pid=
+trap '[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# the pid of a process whose command line matches $1 and mentions the run's directory
+run_proc() { # regex
+	local p
+	for p in $(pgrep -f "$1"); do
+		{ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "/run/assay/$id" && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+diag "--- the containerd shim of the pod, killed while the workload runs"
+fault_suite cri/containerd/runc
+fault_start
+w=$(cri_workload_pid cpu 60)
+shim=$(ps -o ppid= -p "$w" | tr -d ' ')
+[[ $(cat /proc/"$shim"/comm) == containerd-shim* ]]; ok $? "the workload ($w) runs under its shim ($shim)"
+kill -KILL "$shim"
+fault_after_first
+fault_end
+[[ $failure == *shim* ]]; ok $? "the run says: $failure"
