@@ -21,7 +21,7 @@
 #include "cri/cri.h"
 #include "cri/crio.h"
 #include "daemons/daemon.h"
-#include "targets/cri-revive.h"
+#include "targets/cri-faults.h"
 #include "targets/target.h"
 #include "lib/fs.h"
 #include "lib/layout.h"
@@ -562,8 +562,8 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 	struct cri_pod pod;
 	uint64_t t0;
 	int ret = 0, wret = -1;
-	pid_t shim = 0;
-	bool shim_died = false;
+	pid_t shim = 0, sentry = 0;
+	bool shim_died = false, sentry_died = false;
 
 	if (ref == NULL)
 		return assay_error_make(err, 0, "%s: image `%s` was not prepared", t->name,
@@ -643,6 +643,7 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		ret = target_cri_failed(c, res, "StartContainer", err);
 		goto stop;
 	}
+	sentry = target_cri_find_sentry(t, &pod);
 	target_phase_begin(obs, "run", &t0);
 	wret = wait_exit(c, pod.ctr_id, spec->timeout_ns, &st, err);
 	target_phase_end(obs, "run", t0, res);
@@ -650,7 +651,9 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 		ret = target_cri_failed(c, res, "ContainerStatus", err);
 		goto stop;
 	}
+	/* what served the container, gone when it exited: the run's cause then */
 	shim_died = shim > 0 && !proc_alive(shim);
+	sentry_died = sentry > 0 && !proc_alive(sentry);
 	if (wret == PROC_EXITED) {
 		if (res->extra == NULL)
 			res->extra = json_object();
@@ -695,23 +698,9 @@ out:
 	else
 		target_finish(res, wret < 0 ? PROC_EXITED : wret,
 		              wret == PROC_EXITED ? st.exit_code : -1, out, errf, spec->timeout_ns);
-	if (res->failure && shim_died) {
-		char *f = xasprintf("its containerd shim (pid %d) died during the run: %s",
-		                    (int)shim, res->failure);
-
-		free(res->failure);
-		res->failure = f;
-	}
-	/* the kernel's OOM killer, as the daemon saw it: the run says so, not only "signal 9" */
-	if (res->failure && wret == PROC_EXITED && st.reason && !strcmp(st.reason, "OOMKilled")) {
-		char *f = spec->memory_limit
-		              ? xasprintf("OOM-killed over its memory limit of %.1f MiB (%s)",
-		                          (double)spec->memory_limit / (1 << 20), res->failure)
-		              : xasprintf("OOM-killed (%s)", res->failure);
-
-		free(res->failure);
-		res->failure = f;
-	}
+	if (res->failure)
+		target_cri_failure_cause(res, wret == PROC_EXITED ? &st : NULL, spec,
+		                         shim_died ? shim : 0, sentry_died ? sentry : 0);
 	cri_container_status_release(&st);
 	return 0;
 }

@@ -31,3 +31,21 @@ kill -KILL "$shim"
 fault_after_first
 fault_end
 [[ $failure == *shim* ]]; ok $? "the run says: $failure"
+
+diag "--- the gVisor Sentry (runsc-sandbox) of the pod, killed while the workload runs in it"
+rm -rf "$tmp/out"
+FAULT_TIME=3 fault_suite cri/containerd/runsc
+fault_start
+# the pod's sandbox has a gofer; the workload's sub-container a second one
+for _ in $(seq 600); do
+	[[ $(pgrep -fc "^runsc-gofer .*/run/assay/$id/") -ge 2 ]] && break
+	sleep 0.05
+done
+sleep 1
+sentry=$(run_proc "^runsc-sandbox ")
+[[ -n $sentry ]]; ok $? "the pod's Sentry runs ($sentry)"
+kill -KILL "$sentry"
+fault_after_first
+fault_end
+[[ $failure == "its gVisor Sentry (runsc-sandbox, pid $sentry) died during the run: "* ]]; ok $? "the run says: $failure"
+done_testing

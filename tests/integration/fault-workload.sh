@@ -32,7 +32,7 @@ pid=
 sed 's/^/# /' "$tmp/stderr"
 ok $((rc == 1 ? 0 : 1)) "exit 1 (got $rc)"
 r=$(jq -r '.cells[] | select(.target == "cri/containerd/runc" and .benchmark == "performance.memlat") | "\(.status): \(.runs[0].failure)"' "$out/results.json")
-[[ $r == "failed: OOM-killed over its memory limit of 16.0 MiB (killed by signal 9 (SIGKILL), exit status 137"* ]]; ok $? "memlat under 16M: $r"
+[[ $r == "failed: OOM-killed over its memory limit of 16.0 MiB: killed by signal 9 (SIGKILL), exit status 137"* ]]; ok $? "memlat under 16M: $r"
 n=$(jq '[.cells[] | select(.benchmark == "performance.cpu.time") | .runs[] | select(.failure == null)] | length' "$out/results.json")
 ok $((n == 4 ? 0 : 1)) "cpu.time's 4 runs succeeded (got $n)"
 r=$(jq -r '.cells[] | select(.target == "native" and .benchmark == "performance.memlat") | .status' "$out/results.json")

@@ -1,8 +1,9 @@
-/* What the CRI targets (cri.c) share about their daemon, and how a daemon that died is brought
- * back (cri-revive.c): the embedded containerd restarted with the run's images, a daemon assay
- * does not own (--endpoint) waited for with a bounded back-off. */
-#ifndef ASSAY_TARGETS_CRI_REVIVE_H
-#define ASSAY_TARGETS_CRI_REVIVE_H
+/* What the CRI targets (cri.c) share about their daemon, and what cri-faults.c does when
+ * something under a run dies: a daemon that died is brought back (the embedded containerd
+ * restarted with the run's images, a daemon assay does not own, --endpoint, waited for with a
+ * bounded back-off), and a failed run says what died (shim, Sentry, the OOM killer). */
+#ifndef ASSAY_TARGETS_CRI_FAULTS_H
+#define ASSAY_TARGETS_CRI_FAULTS_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -71,5 +72,14 @@ int target_cri_revive(struct cri_shared *sh, const struct target *t, char **caus
  * pods could not be removed through it, the sweep removes only the cgroups of the processes it
  * killed, and a failed run's processes may exit after its pod was removed. */
 void target_cri_remove_pod_cgroups(const char *run_id);
+
+/* gVisor's Sentry serving pod's container: the pod's sandbox (the pod's id is in its command
+ * line), else the container's own (runsc-sandbox per-container); 0 for other runtimes. */
+pid_t target_cri_find_sentry(const struct target *t, const struct cri_pod *pod);
+/* Puts what died in front of res->failure: the Sentry (sentry > 0: it died during the run; the
+ * shim goes with it), else the shim (shim > 0), and says OOM-killed when the daemon's status
+ * (st, NULL when the container did not exit) has reason OOMKilled. */
+void target_cri_failure_cause(struct target_result *res, const struct cri_container_status *st,
+                              const struct target_run_spec *spec, pid_t shim, pid_t sentry);
 
 #endif

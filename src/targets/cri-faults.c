@@ -8,7 +8,9 @@
 
 #include "cri/crio.h"
 #include "lib/cgroup.h"
-#include "targets/cri-revive.h"
+#include "lib/proc.h"
+#include "runtimes/runtimes.h"
+#include "targets/cri-faults.h"
 #include "lib/signals.h"
 #include "lib/util.h"
 
@@ -160,4 +162,43 @@ int target_cri_revive(struct cri_shared *sh, const struct target *t, char **caus
 	if (sh->gone)
 		return assay_error_make(err, 0, "%s", sh->gone);
 	return sh->daemon ? revive_embedded(sh, t, cause, err) : revive_endpoint(sh, cause, err);
+}
+
+pid_t target_cri_find_sentry(const struct target *t, const struct cri_pod *pod)
+{
+	const struct runtime *r = runtime_find(t->runtime);
+	pid_t p;
+
+	if (r == NULL || !r->gvisor)
+		return 0;
+	p = proc_find("runsc-sandbox", pod->pod_id);
+	return p > 0 ? p : proc_find("runsc-sandbox", pod->ctr_id);
+}
+
+static void failure_prefix(struct target_result *res, char *cause)
+{
+	char *f = xasprintf("%s: %s", cause, res->failure);
+
+	free(cause);
+	free(res->failure);
+	res->failure = f;
+}
+
+void target_cri_failure_cause(struct target_result *res, const struct cri_container_status *st,
+                              const struct target_run_spec *spec, pid_t shim, pid_t sentry)
+{
+	/* the kernel's OOM killer, as the daemon saw it: not only "signal 9" */
+	if (st && st->reason && !strcmp(st->reason, "OOMKilled"))
+		failure_prefix(res, spec->memory_limit
+		                        ? xasprintf("OOM-killed over its memory limit of %.1f MiB",
+		                                    (double)spec->memory_limit / (1 << 20))
+		                        : xstrdup("OOM-killed"));
+	if (sentry > 0)
+		failure_prefix(res,
+		               xasprintf("its gVisor Sentry (runsc-sandbox, pid %d) died during "
+		                         "the run",
+		                         (int)sentry));
+	else if (shim > 0)
+		failure_prefix(
+		    res, xasprintf("its containerd shim (pid %d) died during the run", (int)shim));
 }
