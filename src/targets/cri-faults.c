@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "cri/crio.h"
-#include "lib/cgroup.h"
 #include "lib/proc.h"
 #include "runtimes/runtimes.h"
 #include "targets/cri-faults.h"
@@ -41,22 +40,51 @@ static char *embedded_death(struct cri_shared *sh)
 	return death;
 }
 
-void target_cri_remove_pod_cgroups(const char *run_id)
+/* rmdir of a cgroup directory and the cgroups below it, deepest first. */
+static void rmdir_cgroups(const char *path)
 {
-	cleanup_free char *prefix = xasprintf("assay-%s-", run_id);
-	DIR *d = opendir("/sys/fs/cgroup/cpu/assay");
+	DIR *d = opendir(path);
 	struct dirent *de;
 
 	while (d && (de = readdir(d))) {
-		cleanup_free char *rel = NULL;
+		cleanup_free char *sub = NULL;
 
-		if (strncmp(de->d_name, prefix, strlen(prefix)))
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		rel = xasprintf("/assay/%s", de->d_name);
-		cgroup_remove_wait(rel, 2000);
+		sub = xasprintf("%s/%s", path, de->d_name);
+		rmdir_cgroups(sub);
 	}
 	if (d)
 		closedir(d);
+	rmdir(path);
+}
+
+void target_cri_remove_pod_cgroups(const char *run_id)
+{
+	cleanup_free char *prefix = xasprintf("assay-%s-", run_id);
+	DIR *root = opendir("/sys/fs/cgroup");
+	struct dirent *h;
+
+	/* every hierarchy: a runtime killed while it created a container may have made its
+	 * cgroup in some of them only (cpuset first) */
+	while (root && (h = readdir(root))) {
+		cleanup_free char *dir = xasprintf("/sys/fs/cgroup/%s/assay", h->d_name);
+		DIR *d = h->d_name[0] == '.' ? NULL : opendir(dir);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			cleanup_free char *pod = NULL;
+
+			if (strncmp(de->d_name, prefix, strlen(prefix)))
+				continue;
+			pod = xasprintf("%s/%s", dir, de->d_name);
+			rmdir_cgroups(pod);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (root)
+		closedir(root);
 }
 
 static int revive_embedded(struct cri_shared *sh, const struct target *t, char **cause,

@@ -48,4 +48,28 @@ kill -KILL "$sentry"
 fault_after_first
 fault_end
 [[ $failure == "its gVisor Sentry (runsc-sandbox, pid $sentry) died during the run: "* ]]; ok $? "the run says: $failure"
+
+diag "--- runc killed while it creates the workload's container (containerd creates the task at StartContainer)"
+rm -rf "$tmp/out"
+fault_suite cri/containerd/runc
+fault_start
+# the run's first pod: its log directory comes first, then runc creates its pause container
+# (RunPodSandbox), then the workload's (CreateContainer): that second `runc create` is killed
+for _ in $(seq 600); do
+	compgen -G "/run/assay/$id/cri-containerd-runc/pod-1" >/dev/null && break
+	sleep 0.02
+done
+seen= killed=
+end=$((SECONDS + 30))
+while ((SECONDS < end)); do
+	for p in $(pgrep -f "runc --root /run/assay/$id/.* create "); do
+		[[ -z $seen ]] && seen=$p
+		[[ $p != "$seen" ]] && kill -KILL "$p" 2>/dev/null && killed=$p
+	done
+	[[ -n $killed ]] && break
+done
+[[ -n $killed ]]; ok $? "runc create of the workload's container killed (pid $killed; the pause's was $seen)"
+fault_after_first
+fault_end
+[[ $failure == StartContainer*"OCI runtime create failed"*"exit status 137"* ]]; ok $? "the run says: $failure"
 done_testing
