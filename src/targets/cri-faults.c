@@ -134,7 +134,33 @@ static unsigned endpoint_wait_s(void)
 	return v && *v && *end == '\0' && n < 86400 ? (unsigned)n : TARGET_CRI_ENDPOINT_WAIT_S;
 }
 
-static int revive_endpoint(struct cri_shared *sh, char **cause, assay_error_t *err)
+/* The containers and pods of run_id the daemon still has: the failed run's guard could not
+ * remove them while the daemon was away, and runs go one at a time, so none is in use. */
+static void remove_run_pods(struct cri_shared *sh, const char *run_id)
+{
+	const char *sel[] = {"io.assay.run", run_id, NULL};
+	assay_error_t e = NULL;
+	char **ids = NULL;
+
+	if (cri_list_containers(sh->client, NULL, sel, &ids, &e) == 0)
+		for (size_t i = 0; ids[i]; i++)
+			if (cri_stop_container(sh->client, ids[i], 0, &e) < 0 ||
+			    cri_remove_container(sh->client, ids[i], &e) < 0)
+				assay_error_release(&e);
+	cri_strv_free(ids);
+	ids = NULL;
+	assay_error_release(&e);
+	if (cri_list_pods(sh->client, sel, &ids, &e) == 0)
+		for (size_t i = 0; ids[i]; i++)
+			if (cri_stop_pod(sh->client, ids[i], &e) < 0 ||
+			    cri_remove_pod(sh->client, ids[i], &e) < 0)
+				assay_error_release(&e);
+	cri_strv_free(ids);
+	assay_error_release(&e);
+}
+
+static int revive_endpoint(struct cri_shared *sh, const char *run_id, char **cause,
+                           assay_error_t *err)
 {
 	uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC), pause = 250000000ull;
 	unsigned limit = endpoint_wait_s(), tries = 0;
@@ -154,6 +180,7 @@ static int revive_endpoint(struct cri_shared *sh, char **cause, assay_error_t *e
 					cri_close(sh->client);
 				sh->client = c;
 				sh->pid = cri_endpoint_pid(sh->endpoint);
+				remove_run_pods(sh, run_id);
 				*cause = xasprintf(
 				    "the CRI daemon at %s stopped answering; it "
 				    "answered again after %.1f s (%u tries)",
@@ -189,7 +216,8 @@ int target_cri_revive(struct cri_shared *sh, const struct target *t, char **caus
 {
 	if (sh->gone)
 		return assay_error_make(err, 0, "%s", sh->gone);
-	return sh->daemon ? revive_embedded(sh, t, cause, err) : revive_endpoint(sh, cause, err);
+	return sh->daemon ? revive_embedded(sh, t, cause, err)
+	                  : revive_endpoint(sh, t->cfg.run_id, cause, err);
 }
 
 pid_t target_cri_find_sentry(const struct target *t, const struct cri_pod *pod)

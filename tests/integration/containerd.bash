@@ -2,6 +2,10 @@
 # daemon" or check images with ctr source this. Not a test itself (the runner takes *.sh).
 #   containerd_start CONFIG SOCK LOG   starts it, sets ctd_pid, waits until ctr answers on SOCK
 #   containerd_stop                    SIGTERM, SIGKILL after 5 s, reaped
+#   containerd_user_config DIR SOCK PAUSE_REF   writes DIR/config.toml: "a user's containerd"
+#                                      (root, state, runc's root in DIR; handler runc; no CNI)
+#   containerd_user_cleanup DIR TMP HAD_RUN_CONTAINERD   stops it, kills its shims, unmounts
+#                                      below TMP, removes TMP (and /run/containerd unless it was)
 ctd_pid=${ctd_pid:-}
 
 containerd_start() { # config sock log
@@ -22,4 +26,49 @@ containerd_stop() {
 	kill -KILL "$ctd_pid" 2>/dev/null
 	wait "$ctd_pid" 2>/dev/null
 	return 0
+}
+
+containerd_user_config() { # dir sock pause_ref
+	local d=$1 sock=$2
+	mkdir -p "$d"
+	cat >"$d/config.toml" <<-TOML
+	version = 2
+	root = "$d/root"
+	state = "$d/state"
+	[grpc]
+	  address = "$sock"
+	[ttrpc]
+	  address = "$sock.ttrpc"
+	[debug]
+	  address = ""
+	[metrics]
+	  address = ""
+	[plugins."io.containerd.internal.v1.opt"]
+	  path = "$d/opt"
+	[plugins."io.containerd.grpc.v1.cri"]
+	  sandbox_image = "$3"
+	  restrict_oom_score_adj = true
+	  stream_server_address = "127.0.0.1"
+	  stream_server_port = "0"
+	[plugins."io.containerd.grpc.v1.cri".cni]
+	  bin_dir = "$d/cni/bin"
+	  conf_dir = "$d/cni/conf.d"
+	[plugins."io.containerd.grpc.v1.cri".containerd]
+	  default_runtime_name = "runc"
+	[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+	  runtime_type = "io.containerd.runc.v2"
+	[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+	  Root = "$d/runc"
+	TOML
+}
+
+containerd_user_cleanup() { # dir tmp had_run_containerd
+	local p m
+	containerd_stop
+	for p in $(pgrep -f "containerd-shim.*-address $1/" 2>/dev/null); do kill -KILL "$p"; done
+	awk -v d="$2/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
+		while read -r m; do umount -l "$m"; done
+	rmdir /sys/fs/cgroup/*/assay 2>/dev/null
+	(($3)) || rmdir /run/containerd/s /run/containerd 2>/dev/null
+	rm -rf "$2"
 }

@@ -17,50 +17,12 @@ ctd_pid=
 had_run_containerd=0
 [[ -d /run/containerd ]] && had_run_containerd=1
 ctr_() { ctr -a "$sock" -n k8s.io "$@"; }
-cleanup() {
-	containerd_stop
-	local p
-	for p in $(pgrep -f "containerd-shim.*-address $d/" 2>/dev/null); do kill -KILL "$p"; done
-	awk -v d="$tmp/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
-		while read -r m; do umount -l "$m"; done
-	rmdir /sys/fs/cgroup/*/assay 2>/dev/null
-	((had_run_containerd)) || rmdir /run/containerd/s /run/containerd 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'containerd_user_cleanup "$d" "$tmp" "$had_run_containerd"' EXIT
 
 mkdir -p "$d"
 pause_ref=$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' build/images/pause/index.json)
 cpu_ref=$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' build/images/cpu/index.json)
-cat >"$d/config.toml" <<TOML
-version = 2
-root = "$d/root"
-state = "$d/state"
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$d/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "$pause_ref"
-  restrict_oom_score_adj = true
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-[plugins."io.containerd.grpc.v1.cri".cni]
-  bin_dir = "$d/cni/bin"
-  conf_dir = "$d/cni/conf.d"
-[plugins."io.containerd.grpc.v1.cri".containerd]
-  default_runtime_name = "runc"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-  runtime_type = "io.containerd.runc.v2"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-  Root = "$d/runc"
-TOML
+containerd_user_config "$d" "$sock" "$pause_ref"
 containerd_start "$d/config.toml" "$sock" "$d/containerd.log"
 ok $? "a user's containerd answers on $sock" || { tail -5 "$d/containerd.log" | sed 's/^/# /'; done_testing; }
 ctr_ images import build/images/pause.tar >/dev/null 2>&1; ok $? "pause image imported there"
