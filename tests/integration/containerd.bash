@@ -4,6 +4,8 @@
 #   containerd_stop                    SIGTERM, SIGKILL after 5 s, reaped
 #   containerd_user_config DIR SOCK PAUSE_REF   writes DIR/config.toml: "a user's containerd"
 #                                      (root, state, runc's root in DIR; handler runc; no CNI)
+#   containerd_user_dirs NAME          tmp=/tmp/assay-test-NAME.XXXXXX, d=$tmp/ctd, sock in it,
+#                                      had_run_containerd; the skip when containerd is missing
 #   containerd_user_cleanup DIR TMP HAD_RUN_CONTAINERD   stops it, kills its shims, unmounts
 #                                      below TMP, removes TMP (and /run/containerd unless it was)
 ctd_pid=${ctd_pid:-}
@@ -71,4 +73,16 @@ containerd_user_cleanup() { # dir tmp had_run_containerd
 	rmdir /sys/fs/cgroup/*/assay 2>/dev/null
 	(($3)) || rmdir /run/containerd/s /run/containerd 2>/dev/null
 	rm -rf "$2"
+}
+
+containerd_user_dirs() { # name
+	command -v containerd >/dev/null && command -v ctr >/dev/null ||
+		skip_all "containerd not installed"
+	tmp=$(mktemp -d "/tmp/assay-test-$1.XXXXXX")
+	d=$tmp/ctd
+	sock=$d/containerd.sock
+	ctd_pid=
+	had_run_containerd=0
+	[[ -d /run/containerd ]] && had_run_containerd=1
+	return 0
 }

@@ -9,14 +9,8 @@ set -u
 . tests/integration/run-common.bash
 . tests/integration/containerd.bash
 run_need
-command -v containerd >/dev/null && command -v ctr >/dev/null || skip_all "containerd not installed"
-
-tmp=$(mktemp -d /tmp/assay-test-fault-endpoint.XXXXXX)
-d=$tmp/ctd
-sock=$d/containerd.sock
-ctd_pid= pid=
-had_run_containerd=0
-[[ -d /run/containerd ]] && had_run_containerd=1
+containerd_user_dirs fault-endpoint
+pid=
 trap '[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null; containerd_user_cleanup "$d" "$tmp" "$had_run_containerd"' EXIT
 pause_ref=$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' build/images/pause/index.json)
 containerd_user_config "$d" "$sock" "$pause_ref"

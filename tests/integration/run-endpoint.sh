@@ -8,14 +8,7 @@ set -u
 . tests/integration/run-common.bash
 . tests/integration/containerd.bash
 run_need
-command -v containerd >/dev/null && command -v ctr >/dev/null || skip_all "containerd not installed"
-
-tmp=$(mktemp -d /tmp/assay-test-run-endpoint.XXXXXX)
-d=$tmp/ctd
-sock=$d/containerd.sock
-ctd_pid=
-had_run_containerd=0
-[[ -d /run/containerd ]] && had_run_containerd=1
+containerd_user_dirs run-endpoint
 ctr_() { ctr -a "$sock" -n k8s.io "$@"; }
 trap 'containerd_user_cleanup "$d" "$tmp" "$had_run_containerd"' EXIT
 
