@@ -90,8 +90,13 @@ void target_cri_remove_pod_cgroups(const char *run_id)
 static int revive_embedded(struct cri_shared *sh, const struct target *t, char **cause,
                            assay_error_t *err)
 {
+	/* before embedded_death's own call: whether the run's failure was the daemon's */
+	bool unavailable = cri_last_code(sh->client) == CRI_CODE_UNAVAILABLE;
 	cleanup_free char *death = embedded_death(sh);
 
+	if (death == NULL && !unavailable)
+		return assay_error_make(err, 0,
+		                        "containerd runs and answers: nothing to bring back");
 	if (death == NULL) {
 		*cause = xstrdup("containerd did not answer for a moment");
 		return 0;
@@ -164,6 +169,7 @@ static int revive_endpoint(struct cri_shared *sh, const char *run_id, char **cau
 {
 	uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC), pause = 250000000ull;
 	unsigned limit = endpoint_wait_s(), tries = 0;
+	bool unavailable = sh->client && cri_last_code(sh->client) == CRI_CODE_UNAVAILABLE;
 	cleanup_free char *last = NULL;
 
 	for (;;) {
@@ -174,7 +180,15 @@ static int revive_endpoint(struct cri_shared *sh, const char *run_id, char **cau
 		tries++;
 		if (cri_connect(sh->endpoint, &c, &e) == 0) {
 			cri_set_timeout(c, 2000);
-			if (cri_version(c, NULL, NULL, &e) == 0) {
+			if (cri_version(c, NULL, NULL, &e) == 0 && tries == 1 && !unavailable) {
+				cri_close(c);
+				return assay_error_make(
+				    err, 0,
+				    "the CRI daemon at %s answers: nothing to bring "
+				    "back",
+				    sh->endpoint);
+			}
+			if (e == NULL) {
 				cri_set_timeout(c, 0);
 				if (sh->client)
 					cri_close(sh->client);
