@@ -19,11 +19,16 @@ static void usage(FILE *f)
 	       "\n"
 	       "Prints the TouchStone study's Table 1 (rows CPUTime ... Scalability50, one column\n"
 	       "per target) from RESULTS, a results directory or its results.json: the median of\n"
-	       "each metric's runs, the best of each row marked `*`, `-` where nothing was\n"
-	       "measured. suites/touchstone.yaml measures every row (docs/touchstone.md).\n"
+	       "each metric's runs, the best of each row marked `*` when it is significantly\n"
+	       "better than every other, `-` where nothing was measured; then every target's\n"
+	       "cost against native with its 95%% interval (a bootstrap of the runs), `≈` where\n"
+	       "the interval holds 1. suites/touchstone.yaml measures every row\n"
+	       "(docs/touchstone.md).\n"
 	       "\n"
 	       "Options:\n"
 	       "  --tsv       tab-separated: metric, unit, better, one column per target, best\n"
+	       "              (`≈`: none significantly), then per non-native target its\n"
+	       "              overhead, interval (low, high) and verdict against native\n"
 	       "  -h, --help  this text\n");
 }
 

@@ -70,7 +70,8 @@ int results_compare_cells(json_t *a, json_t *b, const char *figure, struct resul
 	memset(out, 0, sizeof(*out));
 	if (!*better)
 		better = cell_str(sb, "better");
-	if (na >= 2 && nb >= 2 && stats_ratio_ci(va, na, vb, nb, RESULTS_CMP_LEVEL, &r, NULL) == 0) {
+	if (na >= 2 && nb >= 2 &&
+	    stats_ratio_ci(va, na, vb, nb, RESULTS_CMP_LEVEL, &r, NULL) == 0) {
 		out->ratio = r.ratio;
 		out->low = r.low;
 		out->high = r.high;
@@ -95,8 +96,8 @@ int results_compare_cells(json_t *a, json_t *b, const char *figure, struct resul
 	else if (sign == 0)
 		out->verdict = RESULTS_SAME;
 	else
-		out->verdict = (sign > 0) == !strcmp(better, "higher") ? RESULTS_FASTER
-		                                                       : RESULTS_SLOWER;
+		out->verdict =
+		    (sign > 0) == !strcmp(better, "higher") ? RESULTS_FASTER : RESULTS_SLOWER;
 	return 0;
 }
 
@@ -119,14 +120,13 @@ static json_t *num_or_null(double v)
 
 json_t *results_cmp_json(const struct results_cmp *c)
 {
-	return json_pack("{s:o, s:o, s:o, s:f, s:o, s:o, s:o, s:s, s:I, s:I, s:s}", "ratio",
-	                 num_or_null(c->ratio), "ci_low", num_or_null(c->low), "ci_high",
-	                 num_or_null(c->high), "ci_level", RESULTS_CMP_LEVEL, "overhead",
-	                 num_or_null(c->cost), "overhead_low", num_or_null(c->cost_low),
-	                 "overhead_high", num_or_null(c->cost_high), "verdict",
-	                 results_verdict_name(c->verdict), "n", (json_int_t)c->na, "baseline_n",
-	                 (json_int_t)c->nb, "method",
-	                 c->from_runs ? "bootstrap" : "summary intervals");
+	return json_pack(
+	    "{s:o, s:o, s:o, s:f, s:o, s:o, s:o, s:s, s:I, s:I, s:s}", "ratio",
+	    num_or_null(c->ratio), "ci_low", num_or_null(c->low), "ci_high", num_or_null(c->high),
+	    "ci_level", RESULTS_CMP_LEVEL, "overhead", num_or_null(c->cost), "overhead_low",
+	    num_or_null(c->cost_low), "overhead_high", num_or_null(c->cost_high), "verdict",
+	    results_verdict_name(c->verdict), "n", (json_int_t)c->na, "baseline_n",
+	    (json_int_t)c->nb, "method", c->from_runs ? "bootstrap" : "summary intervals");
 }
 
 json_t *results_native_cell(json_t *cells, const char *benchmark)
