@@ -13,26 +13,28 @@
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "Usage: collector check [--threshold PCT] [--thresholds FILE] [--all] BASELINE RESULTS\n"
-	       "\n"
-	       "The regression gate: every figure of RESULTS against the same target, benchmark\n"
-	       "and figure of BASELINE (results directories, or their results.json). Each gets\n"
-	       "its cost (× BASELINE; above 1 is worse, whether higher or lower is better) with\n"
-	       "the 95%% bootstrap interval of the ratio of medians, and a verdict: slower (the\n"
-	       "whole interval above 1 and the cost beyond the threshold), faster (the mirror\n"
-	       "image), same (otherwise), unknown (fewer than 2 runs a side), missing (not\n"
-	       "measured in RESULTS).\n"
-	       "\n"
-	       "Options:\n"
-	       "  --threshold PCT    how much worse a figure may get (default 5)\n"
-	       "  --thresholds FILE  per-figure thresholds: lines `PATTERN PCT`, PATTERN a glob\n"
-	       "                     over BENCHMARK/FIGURE or TARGET:BENCHMARK/FIGURE (last match\n"
-	       "                     wins; # comments)\n"
-	       "  --all              print every figure (default: those not `same`, and the count)\n"
-	       "  -h, --help         this text\n"
-	       "\n"
-	       "Exit status: 0 no figure significantly worse beyond its threshold, 1 some are,\n"
-	       "2 usage error.\n");
+	    f,
+	    "Usage: collector check [--threshold PCT] [--thresholds FILE] [--all] BASELINE "
+	    "RESULTS\n"
+	    "\n"
+	    "The regression gate: every figure of RESULTS against the same target, benchmark\n"
+	    "and figure of BASELINE (results directories, or their results.json). Each gets\n"
+	    "its cost (× BASELINE; above 1 is worse, whether higher or lower is better) with\n"
+	    "the 95%% bootstrap interval of the ratio of medians, and a verdict: slower (the\n"
+	    "whole interval above 1 and the cost beyond the threshold), faster (the mirror\n"
+	    "image), same (otherwise), unknown (fewer than 2 runs a side), missing (not\n"
+	    "measured in RESULTS).\n"
+	    "\n"
+	    "Options:\n"
+	    "  --threshold PCT    how much worse a figure may get (default 5)\n"
+	    "  --thresholds FILE  per-figure thresholds: lines `PATTERN PCT`, PATTERN a glob\n"
+	    "                     over BENCHMARK/FIGURE or TARGET:BENCHMARK/FIGURE (last match\n"
+	    "                     wins; # comments)\n"
+	    "  --all              print every figure (default: those not `same`, and the count)\n"
+	    "  -h, --help         this text\n"
+	    "\n"
+	    "Exit status: 0 no figure significantly worse beyond its threshold, 1 some are,\n"
+	    "2 usage error.\n");
 }
 
 static void print_row(const struct results_gate_row *r)
@@ -76,7 +78,8 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 			threshold = strtod(optarg, &end);
 			if (*optarg == '\0' || *end != '\0' || !(threshold >= 0))
 				return assay_error_usage(
-				    err, "check: --threshold `%s`: expected a percentage >= 0", optarg);
+				    err, "check: --threshold `%s`: expected a percentage >= 0",
+				    optarg);
 			break;
 		case 'f':
 			json_decref(thresholds);
@@ -91,8 +94,9 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 			usage(stdout);
 			return 0;
 		default:
-			return assay_error_usage(err, "check: unknown option or missing value `%s` "
-			                              "(see --help)",
+			return assay_error_usage(err,
+			                         "check: unknown option or missing value `%s` "
+			                         "(see --help)",
 			                         argv[optind - 1]);
 		}
 	}
@@ -107,7 +111,8 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 			print_row(&g.rows[i]);
 	printf("%zu figures: %zu slower, %zu faster, %zu same, %zu unknown, %zu missing\n", g.n,
 	       g.nslower, g.nfaster, g.nsame, g.nunknown, g.nmissing);
-	printf("gate: %s\n", g.nslower ? "FAIL (significantly worse beyond the threshold)" : "pass");
+	printf("gate: %s\n",
+	       g.nslower ? "FAIL (significantly worse beyond the threshold)" : "pass");
 	c = g.nslower ? 1 : 0;
 	results_gate_free(&g);
 	return c;

@@ -36,7 +36,14 @@
 	{                                                                                          \
 		"rand-seed", BENCHMARK_PARAM_INT, NULL, NULL, "random seed (0: clock)"             \
 	}
-#define P_COMMON P_THREADS, P_WARMUP, P_PERCENTILE, P_SEED
+/* The workloads' buffers' huge pages, madvised alike on every target (harness.h). */
+#define P_HUGE                                                                                     \
+	{                                                                                          \
+		"huge-pages", BENCHMARK_PARAM_CHOICE, NULL, NULL,                                  \
+		    "transparent huge pages for the working buffers (off: MADV_NOHUGEPAGE)",       \
+		    "off|on"                                                                       \
+	}
+#define P_COMMON P_THREADS, P_WARMUP, P_PERCENTILE, P_SEED, P_HUGE
 /* For workloads timed per event (cpu, memory, fileio): events per pair of clock reads. */
 #define P_BATCH                                                                                    \
 	{                                                                                          \

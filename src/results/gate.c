@@ -79,7 +79,8 @@ static json_t *find_cell(json_t *root, const char *target, const char *benchmark
 
 	json_array_foreach(json_object_get(root, "cells"), i, cell)
 	{
-		if (!strcmp(str(cell, "target"), target) && !strcmp(str(cell, "benchmark"), benchmark))
+		if (!strcmp(str(cell, "target"), target) &&
+		    !strcmp(str(cell, "benchmark"), benchmark))
 			return cell;
 	}
 	return NULL;
@@ -132,9 +133,11 @@ void results_gate_run(json_t *baseline, json_t *results, double threshold, json_
 			    .figure = figure,
 			    .base_median = json_number_value(json_object_get(st, "median")),
 			    .median = json_number_value(json_object_get(now, "median")),
-			    .threshold = threshold_of(thresholds, threshold, target, benchmark, figure),
+			    .threshold =
+			        threshold_of(thresholds, threshold, target, benchmark, figure),
 			};
-			if (now == NULL || results_compare_cells(cell, bcell, figure, &row->cmp) < 0) {
+			if (now == NULL ||
+			    results_compare_cells(cell, bcell, figure, &row->cmp) < 0) {
 				row->median = NAN;
 				row->verdict = "missing";
 				g->nmissing++;
