@@ -160,4 +160,10 @@ else
 fi
 j=$(build/bin/memory --memory-block-size=4M --memory-total-size=64M --json)
 [[ $(jq -r '.memory.anon_huge_kb' <<<"$j") == 0 ]]; ok $? "memory: the same policy on its block"
+# The process image: the same argv[0] and environment whatever the caller's
+j=$(env -i A=1 B=22 build/bin/cpu --time=0.05 --json)
+k=$(env LONG_VARIABLE="$(printf '%0500d' 0)" build/bin/cpu --time=0.05 --json)
+[[ $(jq -c .process <<<"$j") == "$(jq -c .process <<<"$k")" && $(jq -r .process.canonical <<<"$j") == true &&
+	$(jq -r .process.env_vars <<<"$j") == 1 ]]
+ok $? "two callers' environments, one process image: $(jq -c .process <<<"$k")"
 done_testing

@@ -273,6 +273,13 @@ struct wl_workload {
  * lines then go to stderr). Re-entrant across calls (unit tests call it several times). */
 int wl_main(const struct wl_workload *w, int argc, char **argv, uint64_t start_ns);
 
+/* The same process image natively and in every container: unless already done, re-executes
+ * the program through /proc/self/exe with argv[0] its base name and an environment of one
+ * fixed-width variable holding *start_ns (the first start, restored into *start_ns after the
+ * exec). Returns when already canonical, or when the exec fails (no /proc). The JSON line's
+ * "process" says what the workload ran with (canonical, env_vars, env_bytes, auxv_entries). */
+void wl_canonical_start(char **argv, uint64_t *start_ns);
+
 /* Each workload ends with WL_MAIN(its_table). Unit tests build the workload's file with
  * -DWORKLOAD_NO_MAIN to call its functions and wl_main() themselves. */
 #ifdef WORKLOAD_NO_MAIN
@@ -282,10 +289,11 @@ int wl_main(const struct wl_workload *w, int argc, char **argv, uint64_t start_n
 	int main(int argc, char **argv)                                                            \
 	{                                                                                          \
 		struct timespec wl_ts_;                                                            \
+		uint64_t wl_start_;                                                                \
 		clock_gettime(CLOCK_REALTIME, &wl_ts_);                                            \
-		return wl_main(&(w), argc, argv,                                                   \
-		               (uint64_t)wl_ts_.tv_sec * 1000000000ull +                           \
-		                   (uint64_t)wl_ts_.tv_nsec);                                      \
+		wl_start_ = (uint64_t)wl_ts_.tv_sec * 1000000000ull + (uint64_t)wl_ts_.tv_nsec;    \
+		wl_canonical_start(argv, &wl_start_);                                              \
+		return wl_main(&(w), argc, argv, wl_start_);                                       \
 	}
 #endif
 
