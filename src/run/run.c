@@ -20,6 +20,7 @@
 #include "lib/json.h"
 #include "suite/suite.h"
 #include "targets/target.h"
+#include "lib/noise.h"
 #include "lib/util.h"
 
 /* ---- Engine ---------------------------------------------------------------------------------- */
@@ -144,6 +145,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	char **argv = NULL;
 	json_t *run = NULL, *figs = NULL;
 	cleanup_free char *started = run_rfc3339_now();
+	struct noise_sample noise0, noise1;
 	bool observer_failed;
 	int ret;
 
@@ -165,12 +167,14 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 
 	run_progress_step(&e->progress, "%s  %s  run %u/%u%s", t->name, b->def->name, st->round + 1,
 	                  b->warmup + b->runs, st->warmup ? " (warm-up)" : "");
+	noise_sample(&noise0);
 	observer_failed = observer_run_begin(e->opts->observer, &info) < 0;
 	/* operations, scalability and limits measure more than one workload run (kinds.h) */
 	ret = b->def->kind == BENCHMARK_WORKLOAD
 	          ? t->ops->run(t, &spec, e->opts->observer, &res, err)
 	          : kinds_run(t, b->def, b->params, &spec, e->opts->observer, &res, err);
 	benchmarks_argv_free(argv);
+	noise_sample(&noise1);
 	if (ret < 0) {
 		/* the target itself broke: its remaining cells cannot run */
 		char *text = assay_error_text(*err);
@@ -195,6 +199,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	run = json_pack("{s:i, s:b, s:s, s:i, s:I}", "index", spec.run_index, "warmup", st->warmup,
 	                "started", started, "exit_status", res.exit_status, "wall_ns",
 	                (json_int_t)res.wall_ns);
+	json_object_set_new(run, "host_noise", noise_between(&noise0, &noise1));
 	if (res.phases)
 		json_object_set(run, "phases", res.phases);
 	if (res.extra)
