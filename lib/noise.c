@@ -81,8 +81,7 @@ json_t *noise_between(const struct noise_sample *a, const struct noise_sample *b
 		json_array_append_new(why, json_string("load"));
 	if (a->mhz > 0 && b->mhz > 0 && fabs(b->mhz - a->mhz) / a->mhz * 100 > NOISE_MHZ_PCT)
 		json_array_append_new(why, json_string("frequency"));
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:o}", "steal_pct", num(steal),
-	                 "busy_pct", num(busy), "load1", num(a->load1), "mhz_start", num(a->mhz),
-	                 "mhz_end", num(b->mhz), "disturbed", json_array_size(why) > 0, "why",
-	                 why);
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:o}", "steal_pct", num(steal), "busy_pct",
+	                 num(busy), "load1", num(a->load1), "mhz_start", num(a->mhz), "mhz_end",
+	                 num(b->mhz), "disturbed", json_array_size(why) > 0, "why", why);
 }

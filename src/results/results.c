@@ -436,6 +436,17 @@ int results_set_status(struct results *r, size_t index, const char *status, cons
 	return write_all(r, err);
 }
 
+int results_set_cell_key(struct results *r, size_t index, const char *key, json_t *value,
+                         assay_error_t *err)
+{
+	json_t *cell = get_cell(r, index, err);
+
+	if (cell == NULL)
+		return -1;
+	json_object_set(cell, key, value);
+	return write_all(r, err);
+}
+
 int results_finish(struct results *r, assay_error_t *err)
 {
 	char stamp[64];

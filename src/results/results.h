@@ -52,6 +52,10 @@ int results_add_run(struct results *r, size_t cell, json_t *run, assay_error_t *
 int results_set_status(struct results *r, size_t cell, const char *status, const char *reason,
                        assay_error_t *err);
 
+/* Sets key of a cell to value (a reference is taken), e.g. "runs_auto"; rewrites the files. */
+int results_set_cell_key(struct results *r, size_t cell, const char *key, json_t *value,
+                         assay_error_t *err);
+
 /* Rewrites the files a last time with meta.finished set (RFC 3339 UTC). */
 int results_finish(struct results *r, assay_error_t *err);
 

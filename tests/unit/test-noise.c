@@ -26,8 +26,13 @@ static bool has_why(json_t *rec, const char *w)
 
 int main(void)
 {
-	struct noise_sample a = {.total = 1000, .idle = 500, .steal = 10, .load1 = 0.5,
-	                         .mhz = 2400, .ncpu = 2, .have_stat = true};
+	struct noise_sample a = {.total = 1000,
+	                         .idle = 500,
+	                         .steal = 10,
+	                         .load1 = 0.5,
+	                         .mhz = 2400,
+	                         .ncpu = 2,
+	                         .have_stat = true};
 	struct noise_sample b = a, real0, real1;
 	json_t *rec;
 
@@ -63,7 +68,8 @@ int main(void)
 
 	noise_sample(&real0);
 	noise_sample(&real1);
-	ok(real0.have_stat && real0.ncpu >= 1 && real0.load1 >= 0, "this host: /proc/stat, CPUs, load");
+	ok(real0.have_stat && real0.ncpu >= 1 && real0.load1 >= 0,
+	   "this host: /proc/stat, CPUs, load");
 	rec = noise_between(&real0, &real1);
 	ok(json_is_boolean(json_object_get(rec, "disturbed")), "a real record has a verdict");
 	json_decref(rec);
