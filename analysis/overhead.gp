@@ -5,7 +5,8 @@
 # cost tens to hundreds of times native while CPU work costs about 1×.
 #
 # gnuplot -e "adir='analysis'; data='overhead.tsv'; out='overhead'; targets='oci/runc ...'" analysis/overhead.gp
-# data: a comment line "# figure TARGET..." then one row per "benchmark figure": overhead per target.
+# data: a comment line "# figure TARGET... TARGET:low TARGET:high..." then one row per "benchmark
+# figure": the overhead per target, then its 95% interval per target (low, high): the whiskers.
 load adir."/palette.gp"
 nt = words(targets)
 stats data using 0 nooutput
@@ -29,6 +30,8 @@ do for [term in "svg png"] {
 	eval(term eq "svg" ? svg : png)
 	plot data using 0:(1):xtic(1) with points ps 0 notitle, \
 		for [i = 1:nt] data using (xpos($0, i)):(column(i + 1)):(xpos($0, i) - bw / 2):(xpos($0, i) + bw / 2):(1):(column(i + 1)) \
-			with boxxyerror fs solid 0.85 border lc rgb "#333333" lc rgb tcolor(word(targets, i)) title word(targets, i)
+			with boxxyerror fs solid 0.85 border lc rgb "#333333" lc rgb tcolor(word(targets, i)) title word(targets, i), \
+		for [i = 1:nt] data using (xpos($0, i)):(column(i + 1)):(column(nt + 2 * i)):(column(nt + 2 * i + 1)) \
+			with yerrorbars pt -1 lw 1 lc rgb "#222222" notitle
 	set output
 }

@@ -1,4 +1,6 @@
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/stats.h"
@@ -85,5 +87,66 @@ int stats_compute(const double *values, size_t n, struct stats *out, assay_error
 	out->ci_level = stats_median_ci_ranks(n, 0.95, &lo, &hi);
 	out->ci_low = v[lo - 1];
 	out->ci_high = v[hi - 1];
+	return 0;
+}
+
+/* ---- Ratios of medians: the bootstrap ------------------------------------------------------ */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Median of n values drawn with replacement from v[0..n) into tmp[0..n). */
+static double resampled_median(const double *v, size_t n, double *tmp, uint64_t *state)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = v[splitmix64(state) % n];
+	qsort(tmp, n, sizeof(*tmp), cmp_double);
+	return stats_quantile(tmp, n, 0.5);
+}
+
+int stats_ratio_sign(double low, double high)
+{
+	if (isnan(low) || isnan(high))
+		return 0;
+	return low > 1 ? 1 : high < 1 ? -1 : 0;
+}
+
+int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+                   struct stats_ratio *out, assay_error_t *err)
+{
+	cleanup_free double *ratios = NULL, *tmp = NULL;
+	struct stats sa, sb;
+	uint64_t state = STATS_BOOTSTRAP_SEED;
+	size_t k = 0;
+
+	if (stats_compute(a, na, &sa, err) < 0 || stats_compute(b, nb, &sb, err) < 0)
+		return -1;
+	if (sb.median == 0)
+		return assay_error_make(err, 0, "ratio of medians: the reference median is 0");
+	*out = (struct stats_ratio){
+	    .ratio = sa.median / sb.median, .low = NAN, .high = NAN, .level = level};
+	if (na < 2 || nb < 2)
+		return 0;
+	ratios = xmalloc(STATS_BOOTSTRAP_RESAMPLES * sizeof(*ratios));
+	tmp = xmalloc((na > nb ? na : nb) * sizeof(*tmp));
+	for (size_t i = 0; i < STATS_BOOTSTRAP_RESAMPLES; i++) {
+		double ma = resampled_median(a, na, tmp, &state);
+		double mb = resampled_median(b, nb, tmp, &state);
+
+		if (mb != 0)
+			ratios[k++] = ma / mb;
+	}
+	if (k == 0)
+		return 0;
+	qsort(ratios, k, sizeof(*ratios), cmp_double);
+	out->low = stats_quantile(ratios, k, (1 - level) / 2);
+	out->high = stats_quantile(ratios, k, (1 + level) / 2);
+	out->sign = stats_ratio_sign(out->low, out->high);
 	return 0;
 }

@@ -31,4 +31,33 @@ double stats_median_ci_ranks(size_t n, double level, size_t *lo, size_t *hi);
  * (exit code 1). */
 int stats_compute(const double *values, size_t n, struct stats *out, assay_error_t *err);
 
+/* ---- Ratios of medians with a confidence interval ------------------------------------------
+ *
+ * The ratio median(a) / median(b) of two independent samples, and a percentile-bootstrap
+ * interval of it: STATS_BOOTSTRAP_RESAMPLES times, a and b are each resampled with replacement
+ * (their own sizes) and the ratio of the resamples' medians taken; the interval is the
+ * (1 - level)/2 and (1 + level)/2 quantiles (type 7) of those ratios. The generator is
+ * splitmix64 from a fixed seed, so the same values always give the same interval. With 2 or 3
+ * runs a side the resampled medians can only be the runs themselves (or, n = 2, their mean), and
+ * the interval is the envelope [min(a)/max(b), max(a)/min(b)]: wide, as it should be. With a
+ * single run on either side there is no interval (NaN) and no verdict. */
+#define STATS_BOOTSTRAP_RESAMPLES 2000
+#define STATS_BOOTSTRAP_SEED      0x5eed5eed5eed5eedULL
+
+struct stats_ratio {
+	double ratio;     /* median(a) / median(b) */
+	double low, high; /* its interval; NaN when either side has fewer than 2 values */
+	double level;     /* the level asked */
+	int sign;         /* 1: the interval lies above 1, -1: below 1, 0: it holds 1 (or none) */
+};
+
+/* Fills *out from a[0..na) and b[0..nb) (not modified). Errors: na or nb 0, a NaN value, a
+ * median of b equal to 0. */
+int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+                   struct stats_ratio *out, assay_error_t *err);
+
+/* The verdict of an interval [low, high] of a ratio against 1: 1 above, -1 below, 0 holding it
+ * (or NaN). */
+int stats_ratio_sign(double low, double high);
+
 #endif

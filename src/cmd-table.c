@@ -10,7 +10,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "report/table.h"
-#include "results/results.h"
+#include "results/gate.h"
 
 static void usage(FILE *f)
 {
@@ -19,11 +19,16 @@ static void usage(FILE *f)
 	       "\n"
 	       "Prints the TouchStone study's Table 1 (rows CPUTime ... Scalability50, one column\n"
 	       "per target) from RESULTS, a results directory or its results.json: the median of\n"
-	       "each metric's runs, the best of each row marked `*`, `-` where nothing was\n"
-	       "measured. suites/touchstone.yaml measures every row (docs/touchstone.md).\n"
+	       "each metric's runs, the best of each row marked `*` when it is significantly\n"
+	       "better than every other, `-` where nothing was measured; then every target's\n"
+	       "cost against native with its 95%% interval (a bootstrap of the runs), `≈` where\n"
+	       "the interval holds 1. suites/touchstone.yaml measures every row\n"
+	       "(docs/touchstone.md).\n"
 	       "\n"
 	       "Options:\n"
 	       "  --tsv       tab-separated: metric, unit, better, one column per target, best\n"
+	       "              (`≈`: none significantly), then per non-native target its\n"
+	       "              overhead, interval (low, high) and verdict against native\n"
 	       "  -h, --help  this text\n");
 }
 
@@ -34,10 +39,8 @@ int cmd_table(int argc, char **argv, assay_error_t *err)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	cleanup_free char *path = NULL;
 	cleanup_free char *text = NULL;
 	cleanup_json json_t *root = NULL;
-	struct stat st;
 	bool tsv = false;
 	int c;
 
@@ -58,18 +61,7 @@ int cmd_table(int argc, char **argv, assay_error_t *err)
 	}
 	if (argc - optind != 1)
 		return assay_error_usage(err, "table: expected one results directory (see --help)");
-	if (stat(argv[optind], &st) < 0)
-		return assay_error_usage(err, "table: `%s`: %s (expected a results directory)",
-		                         argv[optind], strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		path = xasprintf("%s/%s", argv[optind], RESULTS_JSON);
-	else
-		path = xstrdup(argv[optind]);
-	if (stat(path, &st) < 0)
-		return assay_error_usage(err,
-		                         "table: `%s`: no %s in it (run `collector run` first)",
-		                         argv[optind], RESULTS_JSON);
-	if (results_load(path, &root, err) < 0)
+	if (results_load_arg("table", argv[optind], &root, err) < 0)
 		return -1;
 	if (report_table_render(root, tsv, &text, err) < 0)
 		return -1;

@@ -16,5 +16,6 @@ int cmd_export_crictl(int argc, char **argv, assay_error_t *err);
 int cmd_trace(int argc, char **argv, assay_error_t *err);
 int cmd_report(int argc, char **argv, assay_error_t *err);
 int cmd_table(int argc, char **argv, assay_error_t *err);
+int cmd_check(int argc, char **argv, assay_error_t *err);
 
 #endif

@@ -19,6 +19,7 @@ static const struct {
     {"trace", cmd_trace, "attribute a command's CPU and syscalls to roles (eBPF)"},
     {"report", cmd_report, "draw figures and write index.html for results directories"},
     {"table", cmd_table, "print the TouchStone Table 1 layout of a results directory"},
+    {"check", cmd_check, "regression gate: a results directory against a baseline one"},
 };
 
 static void usage(FILE *f)

@@ -36,7 +36,14 @@
 	{                                                                                          \
 		"rand-seed", BENCHMARK_PARAM_INT, NULL, NULL, "random seed (0: clock)"             \
 	}
-#define P_COMMON P_THREADS, P_WARMUP, P_PERCENTILE, P_SEED
+/* The workloads' buffers' huge pages, madvised alike on every target (harness.h). */
+#define P_HUGE                                                                                     \
+	{                                                                                          \
+		"huge-pages", BENCHMARK_PARAM_CHOICE, NULL, NULL,                                  \
+		    "transparent huge pages for the working buffers (off: MADV_NOHUGEPAGE)",       \
+		    "off|on"                                                                       \
+	}
+#define P_COMMON P_THREADS, P_WARMUP, P_PERCENTILE, P_SEED, P_HUGE
 /* For workloads timed per event (cpu, memory, fileio): events per pair of clock reads. */
 #define P_BATCH                                                                                    \
 	{                                                                                          \
@@ -328,15 +335,6 @@ const char *benchmarks_headline(const struct benchmark *b)
 	return b->headline ? b->headline : b->figures[0].name;
 }
 
-const struct benchmark_param *benchmarks_param(const struct benchmark *b, const char *name)
-{
-	for (const struct benchmark_param *p = b->params; p->name; p++)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
-/* Whether name is an instance of template "prefix{KEY}suffix" (the instance is not empty). */
 static bool template_matches(const char *tmpl, const char *name)
 {
 	const char *open = strchr(tmpl, '{'), *close = open ? strchr(open, '}') : NULL;
@@ -348,6 +346,23 @@ static bool template_matches(const char *tmpl, const char *name)
 	suf = strlen(close + 1);
 	return len > pre + suf && !strncmp(tmpl, name, pre) && !strcmp(name + len - suf, close + 1);
 }
+
+bool benchmarks_is_headline(const struct benchmark *b, const char *figure)
+{
+	const char *h = benchmarks_headline(b);
+
+	return !strcmp(h, figure) || template_matches(h, figure);
+}
+
+const struct benchmark_param *benchmarks_param(const struct benchmark *b, const char *name)
+{
+	for (const struct benchmark_param *p = b->params; p->name; p++)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+/* Whether name is an instance of template "prefix{KEY}suffix" (the instance is not empty). */
 
 const struct benchmark_figure *benchmarks_figure(const struct benchmark *b, const char *name)
 {

@@ -99,6 +99,8 @@ const struct benchmark *benchmarks_all(size_t *n);
 const struct benchmark *benchmarks_find(const char *name);
 /* The headline figure's name (benchmark.headline, else the first figure's). */
 const char *benchmarks_headline(const struct benchmark *b);
+/* Whether figure (a results' figure name) is the headline or a member of its family. */
+bool benchmarks_is_headline(const struct benchmark *b, const char *figure);
 /* Parameter / figure of an entry by name, or NULL. A figure of a family matches its template
  * ("ns_per_load_16384" finds "ns_per_load_{bytes}"). */
 const struct benchmark_param *benchmarks_param(const struct benchmark *b, const char *name);

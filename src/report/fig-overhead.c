@@ -56,6 +56,8 @@ static int fig_overhead(struct report *r, FILE *page, assay_error_t *err)
 		fprintf(data.f, "\t%s", cols[k]);
 		report_words_add(targets.f, &first, cols[k]);
 	}
+	for (size_t k = 0; k < ncols; k++)
+		fprintf(data.f, "\t%s:low\t%s:high", cols[k], cols[k]);
 	fputc('\n', data.f);
 	for (size_t bi = 0; bi < r->nbenches; bi++) {
 		struct rbench *b = &r->benches[bi];
@@ -64,14 +66,30 @@ static int fig_overhead(struct report *r, FILE *page, assay_error_t *err)
 		for (size_t j = 0; j < b->nfigs; j++) {
 			if (!b->figs[j].headline)
 				continue;
+			double lo[ncols], hi[ncols];
+
 			fprintf(data.f, "%s %s", shortname, b->figs[j].name);
 			for (size_t k = 0; k < ncols; k++) {
 				double v = NAN;
 
-				for (size_t i = 0; i < b->ncells; i++)
-					if (!strcmp(b->cells[i].name, cols[k]))
-						v = report_overhead(b, &b->cells[i], &b->figs[j]);
+				lo[k] = hi[k] = NAN;
+				for (size_t i = 0; i < b->ncells; i++) {
+					struct results_cmp cmp;
+
+					if (strcmp(b->cells[i].name, cols[k]))
+						continue;
+					v = report_overhead(b, &b->cells[i], &b->figs[j]);
+					if (report_vs_native(b, &b->cells[i], b->figs[j].name,
+					                     &cmp) == 0) {
+						lo[k] = cmp.cost_low;
+						hi[k] = cmp.cost_high;
+					}
+				}
 				report_tsv_num(data.f, v);
+			}
+			for (size_t k = 0; k < ncols; k++) {
+				report_tsv_num(data.f, lo[k]);
+				report_tsv_num(data.f, hi[k]);
 			}
 			fputc('\n', data.f);
 			nrows++;
@@ -86,7 +104,8 @@ static int fig_overhead(struct report *r, FILE *page, assay_error_t *err)
 	report_figure_html(page, name, "overhead vs native",
 	                   "How many times costlier than native each target is for every "
 	                   "benchmark's headline figures (log scale; 1 = native speed, whatever "
-	                   "the unit).");
+	                   "the unit); whiskers: the 95% interval of that ratio (bootstrap of the "
+	                   "runs); a bar whose whisker crosses 1 is no finding.");
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include "lib/error.h"
 #include "report/report.h"
+#include "results/compare.h"
 
 #define FIG_DIR  "figures"
 #define DATA_DIR "figures/data"
@@ -100,6 +101,14 @@ static inline double cstat(json_t *cell, const char *fig, const char *key)
 double report_native_median(const struct rbench *b, const struct rcell *c, const char *fig);
 /* How many times costlier than native (docs/results.md `overhead`). */
 double report_overhead(const struct rbench *b, const struct rcell *c, const struct rfig *f);
+/* The cell's figure against native in its own directory, with its interval; -1 without one. */
+int report_vs_native(const struct rbench *b, const struct rcell *c, const char *fig,
+                     struct results_cmp *out);
+/* When comparing directories: the same target's cell in the first directory (NULL for the first
+ * directory's own cells or when it lacks the target). */
+const struct rcell *report_baseline_cell(const struct rbench *b, const struct rcell *c);
+/* Whether cell i is significantly better than every other cell with a median of fig. */
+bool report_clearly_best(const struct rbench *b, size_t i, const char *fig);
 bool report_measured_run(json_t *run);
 /* The shown names of every cell (TARGET or TARGET@LABEL), once each, in order of appearance;
  * without the native ones unless with_native. */

@@ -219,6 +219,43 @@ double report_overhead(const struct rbench *b, const struct rcell *c, const stru
 	return !strcmp(f->better, "higher") ? nat / m : m / nat;
 }
 
+int report_vs_native(const struct rbench *b, const struct rcell *c, const char *fig,
+                     struct results_cmp *out)
+{
+	for (size_t i = 0; i < b->ncells; i++)
+		if (b->cells[i].dir == c->dir && !strcmp(b->cells[i].target, "native") &&
+		    &b->cells[i] != c)
+			return results_compare_cells(c->cell, b->cells[i].cell, fig, out);
+	return -1;
+}
+
+const struct rcell *report_baseline_cell(const struct rbench *b, const struct rcell *c)
+{
+	if (c->dir == 0)
+		return NULL;
+	for (size_t i = 0; i < b->ncells; i++)
+		if (b->cells[i].dir == 0 && !strcmp(b->cells[i].target, c->target))
+			return &b->cells[i];
+	return NULL;
+}
+
+bool report_clearly_best(const struct rbench *b, size_t i, const char *fig)
+{
+	size_t others = 0;
+
+	for (size_t k = 0; k < b->ncells; k++) {
+		struct results_cmp cmp;
+
+		if (k == i || !isfinite(cstat(b->cells[k].cell, fig, "median")))
+			continue;
+		others++;
+		if (results_compare_cells(b->cells[i].cell, b->cells[k].cell, fig, &cmp) < 0 ||
+		    cmp.verdict != RESULTS_FASTER)
+			return false;
+	}
+	return others > 0;
+}
+
 bool report_measured_run(json_t *run)
 {
 	return !json_is_true(json_object_get(run, "warmup")) &&

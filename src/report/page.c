@@ -51,7 +51,7 @@ static const char *const css =
     "tr>th:first-child{text-align:left;white-space:nowrap}"
     ".scroll{overflow-x:auto}.unit{font-weight:normal;color:#666;font-size:.85em}"
     ".spread{color:#777;font-size:.82em}.best{background:#e3f4e3;font-weight:bold}"
-    ".ov{font-size:.82em;color:#555}.ov.bad{color:#b00}.ov.good{color:#070}"
+    ".ov{font-size:.82em;color:#555}.ov.bad{color:#b00}.ov.good{color:#070}.ov.same{color:#999}"
     ".status{color:#b00;font-weight:bold}.na{color:#aaa;text-align:center}"
     ".absent{color:#777;font-style:italic}.warn{background:#fff4d6;padding:.4em .7em;"
     "border-left:4px solid #e6a700}"
@@ -164,7 +164,8 @@ static void page_problems(struct report *r, FILE *f)
 	fputs("</ul>\n", f);
 }
 
-/* Index of the best cell for a figure (highest or lowest median), -1 when none. */
+/* Index of the best cell for a figure (highest or lowest median), -1 when none or when it is not
+ * significantly better than every other (report_clearly_best). */
 static long best_cell(const struct rbench *b, const struct rfig *fig)
 {
 	long best = -1;
@@ -181,7 +182,25 @@ static long best_cell(const struct rbench *b, const struct rfig *fig)
 			bv = v;
 		}
 	}
-	return best;
+	return best >= 0 && report_clearly_best(b, (size_t)best, fig->name) ? best : -1;
+}
+
+/* A comparison as the tables show it: ×cost (≈ when its interval holds 1, coloured only when it
+ * does not) and the interval; what prefixes it ("", "vs NAME "). */
+static void cmp_html(FILE *f, const char *what, const struct results_cmp *c)
+{
+	bool clear = results_verdict_clear(c->verdict);
+
+	fprintf(f, " <span class=\"ov%s\" title=\"cost %s, 95%% interval of the ratio of medians",
+	        !clear ? " same" : (c->cost >= 1.5 ? " bad" : (c->cost <= 1.05 ? " good" : "")),
+	        results_verdict_name(c->verdict));
+	fprintf(f, " (%s, %zu vs %zu runs)\">", c->from_runs ? "bootstrap" : "summaries", c->na,
+	        c->nb);
+	report_html_escape(f, what);
+	fprintf(f, "%s×%.2f", clear ? "" : "≈", c->cost);
+	if (isfinite(c->cost_low) && isfinite(c->cost_high))
+		fprintf(f, " <span class=\"spread\">[%.2f–%.2f]</span>", c->cost_low, c->cost_high);
+	fputs("</span>", f);
 }
 
 /* A cell's row of its benchmark's summary table. */
@@ -208,7 +227,9 @@ static void bench_table_row(const struct rbench *b, size_t i, const long *best, 
 	fputs("</td>", f);
 	for (size_t j = 0; j < b->nfigs; j++) {
 		const char *fig = b->figs[j].name;
-		double med = cstat(c->cell, fig, "median"), ov = report_overhead(b, c, &b->figs[j]);
+		double med = cstat(c->cell, fig, "median");
+		const struct rcell *base = report_baseline_cell(b, c);
+		struct results_cmp cmp;
 
 		if (!isfinite(med)) {
 			fputs("<td class=\"na\">–</td>", f);
@@ -223,9 +244,15 @@ static void bench_table_row(const struct rbench *b, size_t i, const long *best, 
 		fputs("–", f);
 		report_fmt_num(f, cstat(c->cell, fig, "p95"));
 		fputs("</span>", f);
-		if (isfinite(ov) && strcmp(c->target, "native"))
-			fprintf(f, " <span class=\"ov%s\">×%.2f</span>",
-			        ov >= 1.5 ? " bad" : (ov <= 1.05 ? " good" : ""), ov);
+		if (strcmp(c->target, "native") && report_vs_native(b, c, fig, &cmp) == 0)
+			cmp_html(f, "", &cmp);
+		if (base && results_compare_cells(c->cell, base->cell, fig, &cmp) == 0) {
+			fputs("<br>", f);
+			cmp_html(f, "", &cmp);
+			fputs(" <span class=\"spread\">vs ", f);
+			report_html_escape(f, base->name);
+			fputs("</span>", f);
+		}
 		fputs("</td>", f);
 	}
 	fputs("</tr>\n", f);
@@ -376,11 +403,15 @@ static void page_head(struct report *r, FILE *f)
 			report_html_escape(f, host);
 		}
 	}
-	fputs("</h1>\n<p>What a container runtime costs next to running natively, and who pays for "
-	      "it. Medians of the measured runs (warm-ups excluded); spread is p5–p95; ×N is the "
-	      "cost relative to native (1.00 = native; above 1 costs more, whether higher or lower "
-	      "is better); ★ marks the best target of each column.",
-	      f);
+	fputs(
+	    "</h1>\n<p>What a container runtime costs next to running natively, and who pays for "
+	    "it. Medians of the measured runs (warm-ups excluded); spread is p5–p95; ×N is the "
+	    "cost relative to native (1.00 = native; above 1 costs more, whether higher or lower "
+	    "is better), with the 95% interval of that ratio (a bootstrap of the runs); ≈ marks a "
+	    "ratio whose interval holds 1, a difference the runs cannot tell from noise (never "
+	    "coloured); ★ marks the best target of a column only when it is significantly better "
+	    "than every other.",
+	    f);
 	if (r->ndirs > 1)
 		fputs(" Targets are named TARGET@DIRECTORY; each directory keeps its own native "
 		      "baseline.",

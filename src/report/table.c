@@ -13,6 +13,7 @@
 #include "lib/json.h"
 #include "lib/util.h"
 #include "report/table.h"
+#include "results/compare.h"
 
 static const struct table_row rows[] = {
     {"CPUTime", "performance.cpu.time", "total_time_s"},
@@ -73,8 +74,10 @@ static json_t *targets_of(json_t *root)
 	return out;
 }
 
-/* Summary statistics of one figure of target × benchmark, or NULL. */
-static json_t *stat_of(json_t *root, const char *target, const struct table_row *r)
+/* Summary statistics of one figure of target × benchmark, or NULL; *cellp (may be NULL) gets
+ * its cell. */
+static json_t *stat_cell_of(json_t *root, const char *target, const struct table_row *r,
+                            json_t **cellp)
 {
 	json_t *cell;
 	size_t i;
@@ -89,10 +92,18 @@ static json_t *stat_of(json_t *root, const char *target, const struct table_row 
 			continue;
 		s = json_object_get(json_object_get(cell, "summary"), r->figure);
 		if (json_is_number(json_object_get(s, "median")) &&
-		    json_integer_value(json_object_get(s, "n")) > 0)
+		    json_integer_value(json_object_get(s, "n")) > 0) {
+			if (cellp)
+				*cellp = cell;
 			return s;
+		}
 	}
 	return NULL;
+}
+
+static json_t *stat_of(json_t *root, const char *target, const struct table_row *r)
+{
+	return stat_cell_of(root, target, r, NULL);
 }
 
 /* Width-friendly text of a median: about four significant digits, never exponents. */
@@ -123,14 +134,34 @@ static const struct benchmark_figure *row_figure(const struct table_row *row)
 	return b ? benchmarks_figure(b, row->figure) : NULL;
 }
 
-/* What a row shows: each target's statistics (NULL: no data), the unit and direction, the best
- * median and how many targets have one. */
+/* What a row shows: each target's statistics (NULL: no data) and cell, the unit and direction,
+ * the best median, how many targets have one, which target is clearly the best (significantly
+ * better than every other) and each target against native. */
 struct row_values {
-	json_t *stats[MAX_TARGETS];
+	json_t *stats[MAX_TARGETS], *cells[MAX_TARGETS];
 	const char *unit, *better;
 	double best;
 	size_t have;
+	bool clear_best[MAX_TARGETS], has_vs[MAX_TARGETS];
+	struct results_cmp vs[MAX_TARGETS];
 };
+
+/* Whether target j is the best of the row and significantly better than every other. */
+static bool row_clearly_best(const struct row_values *v, size_t nt, size_t j, const char *fig)
+{
+	if (v->stats[j] == NULL || v->have < 2 || median_of(v->stats[j]) != v->best)
+		return false;
+	for (size_t k = 0; k < nt; k++) {
+		struct results_cmp c;
+
+		if (k == j || v->stats[k] == NULL)
+			continue;
+		if (results_compare_cells(v->cells[j], v->cells[k], fig, &c) < 0 ||
+		    c.verdict != RESULTS_FASTER)
+			return false;
+	}
+	return true;
+}
 
 static void row_values(json_t *root, json_t *targets, size_t nt, const struct table_row *row,
                        struct row_values *v)
@@ -139,7 +170,7 @@ static void row_values(json_t *root, json_t *targets, size_t nt, const struct ta
 
 	*v = (struct row_values){.best = NAN};
 	for (size_t j = 0; j < nt; j++) {
-		v->stats[j] = stat_of(root, target_at(targets, j), row);
+		v->stats[j] = stat_cell_of(root, target_at(targets, j), row, &v->cells[j]);
 		if (v->stats[j] == NULL)
 			continue;
 		v->unit = v->unit ?: json_string_value(json_object_get(v->stats[j], "unit"));
@@ -163,19 +194,31 @@ static void row_values(json_t *root, json_t *targets, size_t nt, const struct ta
 		    (v->better && !strcmp(v->better, "higher") ? m > v->best : m < v->best))
 			v->best = m;
 	}
+	for (size_t j = 0; j < nt; j++) {
+		v->clear_best[j] = row_clearly_best(v, nt, j, row->figure);
+		if (v->stats[j] == NULL || !strcmp(target_at(targets, j), "native"))
+			continue;
+		for (size_t k = 0; k < nt; k++)
+			if (v->stats[k] && !strcmp(target_at(targets, k), "native"))
+				v->has_vs[j] = results_compare_cells(v->cells[j], v->cells[k],
+				                                     row->figure, &v->vs[j]) == 0;
+	}
 }
 
 /* Column widths of the text form, from the headers and every value. */
 struct widths {
-	size_t metric, unit, target[MAX_TARGETS];
+	size_t metric, unit, target[MAX_TARGETS], tname;
 };
 
 static void text_widths(json_t *root, json_t *targets, size_t nt, struct widths *w)
 {
 	w->metric = strlen("metric");
 	w->unit = strlen("unit");
-	for (size_t j = 0; j < nt; j++)
+	w->tname = 0;
+	for (size_t j = 0; j < nt; j++) {
 		w->target[j] = strlen(target_at(targets, j));
+		w->tname = w->target[j] > w->tname ? w->target[j] : w->tname;
+	}
 	for (size_t i = 0; i < N_ROWS; i++) {
 		const struct benchmark_figure *fig = row_figure(&rows[i]);
 
@@ -215,7 +258,7 @@ static void tsv_row(FILE *f, const struct table_row *row, const struct row_value
 		}
 		m = median_of(v->stats[j]);
 		fprintf(f, "\t%.10g", m);
-		if (v->have < 2 || m != v->best)
+		if (!v->clear_best[j])
 			continue;
 		if (best_t == NULL) {
 			best_t = xstrdup(target_at(targets, j));
@@ -226,7 +269,50 @@ static void tsv_row(FILE *f, const struct table_row *row, const struct row_value
 			best_t = b2;
 		}
 	}
-	fprintf(f, "\t%s\n", best_t ?: "-");
+	fprintf(f, "\t%s", best_t ?: (v->have >= 2 ? "≈" : "-"));
+	for (size_t j = 0; j < nt; j++) {
+		const struct results_cmp *c = &v->vs[j];
+
+		if (!strcmp(target_at(targets, j), "native"))
+			continue;
+		if (!v->has_vs[j]) {
+			fprintf(f, "\t-\t-\t-\t-");
+			continue;
+		}
+		fprintf(f, "\t%.4g\t%.4g\t%.4g\t%s", c->cost, c->cost_low, c->cost_high,
+		        results_verdict_name(c->verdict));
+	}
+	fputc('\n', f);
+}
+
+/* The text form's second block: every target against native, with its interval. */
+static void text_vs_native(FILE *f, json_t *root, json_t *targets, size_t nt,
+                           const struct widths *w)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < N_ROWS; i++) {
+		struct row_values v;
+
+		row_values(root, targets, nt, &rows[i], &v);
+		for (size_t j = 0; j < nt; j++) {
+			const struct results_cmp *c = &v.vs[j];
+
+			if (!v.has_vs[j])
+				continue;
+			if (!any)
+				fprintf(f,
+				        "\ncost against native (× native, 95%% interval of the "
+				        "ratio of medians; ≈: the interval holds 1, no finding)\n");
+			any = true;
+			fprintf(f, "%-*s  %-*s  %s×%.3g", (int)w->metric, rows[i].metric,
+			        (int)w->tname, target_at(targets, j),
+			        results_verdict_clear(c->verdict) ? " " : "≈", c->cost);
+			if (isfinite(c->cost_low) && isfinite(c->cost_high))
+				fprintf(f, "  [%.3g–%.3g]", c->cost_low, c->cost_high);
+			fprintf(f, "  %s\n", results_verdict_name(c->verdict));
+		}
+	}
 }
 
 static void text_row(FILE *f, const struct table_row *row, const struct row_values *v,
@@ -243,7 +329,7 @@ static void text_row(FILE *f, const struct table_row *row, const struct row_valu
 		}
 		m = median_of(v->stats[j]);
 		fmt_value(text, sizeof(text) - 1, m);
-		strcat(text, v->have >= 2 && m == v->best ? "*" : " ");
+		strcat(text, v->clear_best[j] ? "*" : " ");
 		fprintf(f, "  %*s", (int)w->target[j], text);
 	}
 	fprintf(f, "\n");
@@ -279,7 +365,13 @@ int report_table_render(json_t *root, bool tsv, char **out, assay_error_t *err)
 		fprintf(f, "metric\tunit\tbetter");
 		for (size_t j = 0; j < nt; j++)
 			fprintf(f, "\t%s", target_at(targets, j));
-		fprintf(f, "\tbest\n");
+		fprintf(f, "\tbest");
+		for (size_t j = 0; j < nt; j++)
+			if (strcmp(target_at(targets, j), "native"))
+				fprintf(f, "\t%s:overhead\t%s:low\t%s:high\t%s:verdict",
+				        target_at(targets, j), target_at(targets, j),
+				        target_at(targets, j), target_at(targets, j));
+		fprintf(f, "\n");
 	} else {
 		fprintf(f, "%-*s  %-*s", (int)w.metric, "metric", (int)w.unit, "unit");
 		for (size_t j = 0; j < nt; j++)
@@ -296,8 +388,9 @@ int report_table_render(json_t *root, bool tsv, char **out, assay_error_t *err)
 			text_row(f, &rows[i], &v, &w, nt);
 	}
 	if (!tsv) {
-		fprintf(f, "\nmedians of the measured runs; * best of the row (lower is better, "
-		           "except MiB/s); - no data\n");
+		text_vs_native(f, root, targets, nt, &w);
+		fprintf(f, "\nmedians of the measured runs; * best of the row, significantly "
+		           "(lower is better, except MiB/s); - no data\n");
 		for (size_t j = 0; j < json_array_size(hidden); j++)
 			fprintf(f, "%s%s%s",
 			        j ? ", " : "no data at all (no column): ", target_at(hidden, j),

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "benchmarks/benchmarks.h"
+#include "results/compare.h"
 #include "results/log.h"
 #include "results/results.h"
 #include "lib/fs.h"
@@ -140,25 +141,12 @@ static const char *str_or(json_t *o, const char *key, const char *def)
 	return s && *s ? s : def;
 }
 
-static json_t *native_summary(json_t *cells, const char *benchmark)
-{
-	json_t *cell;
-	size_t i;
-
-	json_array_foreach(cells, i, cell)
-	{
-		if (!strcmp(str_or(cell, "target", ""), "native") &&
-		    !strcmp(str_or(cell, "benchmark", ""), benchmark))
-			return json_object_get(cell, "summary");
-	}
-	return NULL;
-}
-
 static void summary_row(struct buf *b, json_t *cells, json_t *cell, const char *figure, json_t *st,
                         const char *unit, const char *better)
 {
 	const char *bench = str_or(cell, "benchmark", "-");
-	json_t *native = native_summary(cells, bench);
+	json_t *native = json_object_get(results_native_cell(cells, bench), "summary");
+	json_t *vs = json_object_get(st, "vs_native");
 	double median = num_or_nan(st, "median");
 	double base = native ? num_or_nan(json_object_get(native, figure), "median") : NAN;
 	double ratio = NAN, overhead = NAN;
@@ -178,7 +166,9 @@ static void summary_row(struct buf *b, json_t *cells, json_t *cell, const char *
 	buf_num(b, base);
 	buf_num(b, ratio);
 	buf_num(b, overhead);
-	buf_printf(b, "\n");
+	buf_num(b, num_or_nan(vs, "ci_low"));
+	buf_num(b, num_or_nan(vs, "ci_high"));
+	buf_printf(b, "\t%s\n", str_or(vs, "verdict", "-"));
 }
 
 int results_write_summary_tsv(json_t *root, const char *path, assay_error_t *err)
@@ -188,7 +178,8 @@ int results_write_summary_tsv(json_t *root, const char *path, assay_error_t *err
 	size_t i;
 
 	buf_printf(&b, "target\tbenchmark\tfigure\tunit\tbetter\tstatus\tn\tmedian\tmin\tmax\tp5\t"
-	               "p95\tci_low\tci_high\tci_level\tnative_median\tratio\toverhead\n");
+	               "p95\tci_low\tci_high\tci_level\tnative_median\tratio\toverhead\tratio_low\t"
+	               "ratio_high\tverdict\n");
 	json_array_foreach(cells, i, cell)
 	{
 		json_t *summary = json_object_get(cell, "summary"), *st;
@@ -335,6 +326,7 @@ static int write_all(json_t *root, const char *dir, assay_error_t *err)
 {
 	cleanup_free char *json = NULL, *p = NULL;
 
+	results_compare_annotate(root);
 	json = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
 	if (json == NULL)
 		return assay_error_make(err, ENOMEM, "serialise results");
@@ -500,6 +492,17 @@ int results_save_meta(struct results *r, assay_error_t *err)
 	return results_log_append(r->log, rec, err);
 }
 
+int results_set_cell_key(struct results *r, size_t index, const char *key, json_t *value,
+                         assay_error_t *err)
+{
+	json_t *cell = get_cell(r, index, err);
+
+	if (cell == NULL)
+		return -1;
+	json_object_set(cell, key, value);
+	return log_cell_record(r, index, key, value, NULL, err);
+}
+
 int results_finish(struct results *r, assay_error_t *err)
 {
 	char stamp[64];
@@ -554,6 +557,10 @@ static int replay_one(json_t *root, json_t *index, json_t *rec, size_t n, assay_
 	    status_valid(str_or(rec, "status", ""))) {
 		json_object_set(cell, "status", json_object_get(rec, "status"));
 		json_object_set(cell, "reason", json_object_get(rec, "reason") ?: json_null());
+		return 0;
+	}
+	if (json_is_object(json_object_get(rec, "runs_auto"))) {
+		json_object_set(cell, "runs_auto", json_object_get(rec, "runs_auto"));
 		return 0;
 	}
 	return assay_error_usage(err, "record %zu: of no known kind", n);

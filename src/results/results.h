@@ -66,6 +66,11 @@ int results_set_status(struct results *r, size_t cell, const char *status, const
 /* Logs meta as results_root's is now (the run engine adds target_info and versions to it). */
 int results_save_meta(struct results *r, assay_error_t *err);
 
+/* Sets key of a cell to value (a reference is taken; "runs_auto" is the one the log replays)
+ * and logs it. */
+int results_set_cell_key(struct results *r, size_t cell, const char *key, json_t *value,
+                         assay_error_t *err);
+
 /* Sets meta.finished (RFC 3339 UTC), logs it, closes the log and derives the four files. */
 int results_finish(struct results *r, assay_error_t *err);
 

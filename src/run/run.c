@@ -14,12 +14,14 @@
 #include "kinds/kinds.h"
 #include "report/report.h"
 #include "results/results.h"
+#include "run/auto.h"
 #include "run/progress.h"
 #include "run/run.h"
 #include "lib/fs.h"
 #include "lib/json.h"
 #include "suite/suite.h"
 #include "targets/target.h"
+#include "lib/noise.h"
 #include "lib/util.h"
 
 /* ---- Engine ---------------------------------------------------------------------------------- */
@@ -30,7 +32,8 @@
 struct cell_state {
 	size_t index; /* in results */
 	unsigned done, failed, planned;
-	bool closed; /* skipped or given up: its steps are passed over */
+	bool closed;      /* skipped or given up: its steps are passed over */
+	uint64_t step_ns; /* wall time of its last step, for runs: auto's budget */
 };
 
 struct engine {
@@ -170,6 +173,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	char **argv = NULL;
 	json_t *run = NULL, *figs = NULL;
 	cleanup_free char *started = run_rfc3339_now();
+	struct noise_sample noise0, noise1;
 	bool observer_failed;
 	int ret;
 
@@ -192,12 +196,14 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 
 	run_progress_step(&e->progress, "%s  %s  run %u/%u%s", t->name, b->def->name, st->round + 1,
 	                  b->warmup + b->runs, st->warmup ? " (warm-up)" : "");
+	noise_sample(&noise0);
 	observer_failed = observer_run_begin(e->opts->observer, &info) < 0;
 	/* operations, scalability and limits measure more than one workload run (kinds.h) */
 	ret = b->def->kind == BENCHMARK_WORKLOAD
 	          ? t->ops->run(t, &spec, e->opts->observer, &res, err)
 	          : kinds_run(t, b->def, b->params, &spec, e->opts->observer, &res, err);
 	benchmarks_argv_free(argv);
+	noise_sample(&noise1);
 	if (ret < 0 && recover_target(e, t, &res, err) < 0) {
 		/* the target itself broke beyond repair: its remaining cells cannot run */
 		char *text = assay_error_text(*err);
@@ -222,6 +228,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	run = json_pack("{s:i, s:b, s:s, s:i, s:I}", "index", spec.run_index, "warmup", st->warmup,
 	                "started", started, "exit_status", res.exit_status, "wall_ns",
 	                (json_int_t)res.wall_ns);
+	json_object_set_new(run, "host_noise", noise_between(&noise0, &noise1));
 	if (res.phases)
 		json_object_set(run, "phases", res.phases);
 	if (res.extra)
@@ -274,6 +281,115 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 out:
 	target_result_release(&res);
 	return ret;
+}
+
+/* ---- runs: auto ---- */
+
+static json_t *cell_json(struct engine *e, struct cell_state *c)
+{
+	return json_array_get(json_object_get(results_root(e->results), "cells"), c->index);
+}
+
+/* Measured runs of a cell so far. */
+static unsigned measured(struct engine *e, struct cell_state *c, size_t bi)
+{
+	unsigned w = e->suite->benches[bi].warmup;
+
+	return c->done > w ? c->done - w : 0;
+}
+
+static int timed_step(struct engine *e, const struct suite_step *st, assay_error_t *err)
+{
+	uint64_t t0 = assay_now_ns(CLOCK_MONOTONIC);
+	int ret = do_step(e, st, err);
+
+	cell_of(e, st->target, st->bench)->step_ns = assay_now_ns(CLOCK_MONOTONIC) - t0;
+	return ret;
+}
+
+/* Whether cell ti × bi takes part in another round: open, no failure, under the maximum, and
+ * (but for native, which runs alongside any other cell of its benchmark) not met yet. */
+static bool auto_wants(struct engine *e, size_t ti, size_t bi)
+{
+	const struct suite *s = e->suite;
+	struct cell_state *c = cell_of(e, ti, bi);
+
+	return !c->closed && c->failed == 0 && measured(e, c, bi) < s->auto_max_runs &&
+	       !run_auto_met(cell_json(e, c), s->benches[bi].def, s->auto_target_pct);
+}
+
+/* Extra interleaved rounds, benchmark by benchmark, until every cell is met or at its maximum,
+ * or the suite's budget (counted from t_start) would be exceeded by the next step. */
+static int auto_rounds(struct engine *e, uint64_t t_start, bool *budget_hit, assay_error_t *err)
+{
+	const struct suite *s = e->suite;
+	uint64_t budget = (uint64_t)s->auto_budget_s * 1000000000ull;
+	bool added = true;
+
+	*budget_hit = false;
+	while (added && !signals_pending() && !*budget_hit) {
+		added = false;
+		for (size_t bi = 0; bi < s->n_benches && !*budget_hit; bi++) {
+			bool want[s->n_targets], others = false;
+
+			for (size_t ti = 0; ti < s->n_targets; ti++) {
+				want[ti] = auto_wants(e, ti, bi);
+				others =
+				    others || (want[ti] && strcmp(s->targets[ti].name, "native"));
+			}
+			for (size_t ti = 0; ti < s->n_targets && others; ti++) {
+				struct cell_state *c = cell_of(e, ti, bi);
+				struct suite_step st = {ti, bi, c->done, false};
+
+				if (!strcmp(s->targets[ti].name, "native"))
+					want[ti] = !c->closed && c->failed == 0 &&
+					           measured(e, c, bi) < s->auto_max_runs;
+				if (!want[ti] || signals_pending())
+					continue;
+				if (assay_now_ns(CLOCK_MONOTONIC) - t_start + c->step_ns > budget) {
+					*budget_hit = true;
+					break;
+				}
+				c->planned++;
+				e->progress.steps_total++;
+				if (timed_step(e, &st, err) < 0)
+					return -1;
+				run_progress_done(&e->progress);
+				added = true;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Why each cell stopped, into results (cells that ran at all). */
+static int auto_record(struct engine *e, bool budget_hit, assay_error_t *err)
+{
+	const struct suite *s = e->suite;
+
+	for (size_t ti = 0; ti < s->n_targets; ti++)
+		for (size_t bi = 0; bi < s->n_benches; bi++) {
+			struct cell_state *c = cell_of(e, ti, bi);
+			const struct benchmark *def = s->benches[bi].def;
+			json_t *cell = cell_json(e, c);
+			const char *why;
+			cleanup_json json_t *rec = NULL;
+
+			if (c->done == 0)
+				continue;
+			if (c->failed || c->closed)
+				why = "failed";
+			else if (run_auto_met(cell, def, s->auto_target_pct))
+				why = "met";
+			else if (measured(e, c, bi) >= s->auto_max_runs)
+				why = "max-runs";
+			else
+				why = budget_hit ? "budget" : "met";
+			rec = run_auto_record(cell, def, why, s->auto_target_pct);
+			if (results_set_cell_key(e->results, c->index, "runs_auto", rec, err) < 0)
+				return -1;
+		}
+	return 0;
 }
 
 /* ---- set-up and teardown ---- */
@@ -470,6 +586,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	cleanup_free char *default_suite = NULL;
 	cleanup_free char *snap_dir = NULL;
 	json_t *meta = NULL;
+	uint64_t t_start = assay_now_ns(CLOCK_MONOTONIC);
 	int ret = -1, sig;
 
 	if (opts->suite_path == NULL)
@@ -579,9 +696,16 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	for (size_t i = 0; i < n_plan && !signals_pending(); i++) {
 		if (cell_of(&e, plan[i].target, plan[i].bench)->closed)
 			continue;
-		if (do_step(&e, &plan[i], err) < 0)
+		if (timed_step(&e, &plan[i], err) < 0)
 			goto out;
 		run_progress_done(&e.progress);
+	}
+	if (e.suite->runs_auto && !signals_pending()) {
+		bool budget_hit;
+
+		if (auto_rounds(&e, t_start, &budget_hit, err) < 0 ||
+		    auto_record(&e, budget_hit, err) < 0)
+			goto out;
 	}
 	run_progress_clear(&e.progress);
 

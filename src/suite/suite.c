@@ -467,6 +467,12 @@ static int options_pair(struct ctx *c, void *data, const char *key, yaml_node_t 
 	if (!strcmp(key, "runsc-sandbox"))
 		return get_choice(c, v, "runsc-sandbox", "per-pod|per-container",
 		                  &s->runsc_sandbox);
+	if (!strcmp(key, "auto-target"))
+		return get_uint(c, v, "auto-target", 1, &s->auto_target_pct);
+	if (!strcmp(key, "auto-max-runs"))
+		return get_uint(c, v, "auto-max-runs", 2, &s->auto_max_runs);
+	if (!strcmp(key, "auto-budget"))
+		return get_duration(c, v, "auto-budget", &s->auto_budget_s);
 	return get_duration(c, v, "cri-timeout", &s->cri_timeout_s);
 }
 
@@ -478,7 +484,9 @@ struct top {
 
 static int top_pair(struct ctx *c, void *data, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
-	static const char *const options[] = {"pod-network", "cri-timeout", "runsc-sandbox", NULL};
+	static const char *const options[] = {"pod-network", "cri-timeout",   "runsc-sandbox",
+	                                      "auto-target", "auto-max-runs", "auto-budget",
+	                                      NULL};
 	struct top *t = data;
 	struct suite *s = t->s;
 	cleanup_free char *order = NULL;
@@ -496,8 +504,10 @@ static int top_pair(struct ctx *c, void *data, const char *key, yaml_node_t *k, 
 		t->benchmarks = v;
 		return 0;
 	}
-	if (!strcmp(key, "runs"))
-		return get_uint(c, v, "runs", 1, &s->runs);
+	if (!strcmp(key, "runs")) {
+		s->runs_auto = v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "auto");
+		return s->runs_auto ? 0 : get_uint(c, v, "runs", 1, &s->runs);
+	}
 	if (!strcmp(key, "warmup"))
 		return get_uint(c, v, "warmup", 0, &s->warmup);
 	if (!strcmp(key, "order")) {
@@ -597,6 +607,9 @@ int suite_parse(const char *path, const char *text, size_t len, struct suite **o
 	s->runs = 3;
 	s->warmup = 1;
 	s->cri_timeout_s = 60;
+	s->auto_target_pct = 3;
+	s->auto_max_runs = 12;
+	s->auto_budget_s = 540;
 	ret = parse_document(&c, s);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
@@ -705,6 +718,9 @@ int suite_restrict(struct suite *s, const char *targets, char *const *bench_glob
 
 	if (targets && restrict_targets(s, targets, err) < 0)
 		return -1;
+	/* a number of runs asked for, or a check: no rounds added */
+	if (runs > 0 || quick)
+		s->runs_auto = false;
 	if (n_globs > 0) {
 		cleanup_free const char **names = xcalloc(s->n_benches, sizeof(char *));
 

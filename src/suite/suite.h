@@ -3,12 +3,13 @@
  *   name: default
  *   description: all targets × the performance benchmarks
  *   targets: [native, oci/runc, cri/containerd/runsc]
- *   runs: 3            # measured runs per cell
+ *   runs: 3            # measured runs per cell, or auto: 3, then more until clear (below)
  *   warmup: 1          # runs before them, recorded but not summarised
  *   order: interleaved # or sequential
  *   timeout: 120       # per-run timeout, seconds (default: each benchmark's own)
  *   output: results/x  # directory for results (default: results/<timestamp>-<name>/)
- *   options: {pod-network: node, cri-timeout: 30, runsc-sandbox: per-pod}
+ *   options: {pod-network: node, cri-timeout: 30, runsc-sandbox: per-pod,
+ *             auto-target: 3, auto-max-runs: 12, auto-budget: 9m}
  *   benchmarks:
  *     - performance.syscall                     # name or glob, defaults
  *     - name: performance.cpu.time
@@ -68,6 +69,13 @@ struct suite {
 	char *pod_network;      /* "node" (default) or "cni" */
 	unsigned cri_timeout_s; /* deadline of one CRI call (default 60) */
 	char *runsc_sandbox; /* "per-pod" (default) or "per-container": gVisor under containerd */
+	/* runs: auto. After the planned rounds, interleaved extra rounds for the cells whose
+	 * headline 95% interval of the median is wider than ±auto_target_pct, until it is met, the
+	 * cell has auto_max_runs measured runs, or the suite has run auto_budget_s (run/auto.c). */
+	bool runs_auto;
+	unsigned auto_target_pct; /* default 3 */
+	unsigned auto_max_runs;   /* default 12 */
+	unsigned auto_budget_s;   /* default 540: the default suite within 10 minutes here */
 };
 
 /* One step of the plan: run number `round` (0-based, warm-ups first) of cell target × bench. */

@@ -74,7 +74,14 @@ ok $missing "every src/href of the page is an existing, non-empty file"
 grep -q 'No scalability results here' "$html"; ok $? "scalability: absent, and said"
 grep -q 'No CPU-limit results here' "$html"; ok $? "limits: absent, and said"
 grep -q 'oci/crun</b>: <span class="status">skipped' "$html"; ok $? "the skipped target and its reason are listed"
-grep -q 'class="best"' "$html"; ok $? "best values marked"
+# 3 runs a cell: no target is significantly better than every other in any column, so no ★;
+# gVisor's system calls are significantly dearer than native (coloured), runc's are not (≈)
+! grep -q 'class="best"' "$html"; ok $? "no best marked where no difference is significant"
+grep -q 'class="ov same"[^>]*>≈×' "$html"; ok $? "differences whose interval holds 1 are shown ≈, uncoloured"
+grep -q 'class="ov bad"' "$html"; ok $? "significant overheads are coloured"
+[[ $(head -1 "$dir/figures/data/overhead.tsv" | awk -F'\t' '{print NF}') -ge 4 ]] &&
+	head -1 "$dir/figures/data/overhead.tsv" | grep -q 'oci/runsc:low'
+ok $? "overhead.tsv carries each target's interval (TARGET:low, TARGET:high)"
 grep -q '6.18' "$html" && grep -q 'runc version 1.1.5' "$html"; ok $? "run metadata (kernel, runtime versions)"
 
 # comparing: -o needed, targets TARGET@LABEL, both natives kept

@@ -2,6 +2,7 @@
  * TSV exports; atomic rewrites. */
 #include <dirent.h>
 #include <stdbool.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -133,6 +134,17 @@ int main(void)
 	           json_object_get(json_object_get(cell, "summary"), "total_time_s"), "n")),
 	       2, "failed run not summarised");
 	is_int(json_array_size(json_object_get(cell, "runs")), 3, "but kept");
+	{
+		json_t *vs = json_object_get(
+		    json_object_get(json_object_get(cell, "summary"), "events_per_sec"),
+		    "vs_native");
+
+		is_str(json_string_value(json_object_get(vs, "verdict")), "slower",
+		       "results.json: vs_native's verdict");
+		ok(fabs(json_real_value(json_object_get(vs, "ci_high")) - 0.625) < 1e-9 &&
+		       fabs(json_real_value(json_object_get(vs, "overhead_low")) - 1.6) < 1e-9,
+		   "vs_native: ratio interval and overhead interval (1/0.625 = 1.6)");
+	}
 
 	is_int(results_finish(r, &err), 0, "finish");
 	is_int(results_load(json_path, &back, &err), 0, "read back");
@@ -151,19 +163,21 @@ int main(void)
 		            "p5\tp95\tci_low\tci_high\tci_level\tnative_median\tratio\toverhead\n",
 		            strlen("target\tbenchmark")),
 		   "summary.tsv header");
-		ok(strstr(t,
-		          "native\tperformance.cpu.time\tevents_per_sec\tevents/s\thigher\tok\t3\t"
-		          "1000\t800\t1200\t820\t1180\t800\t1200\t0.75\t1000\t1\t1\n") != NULL,
-		   "native row: ratio and overhead 1");
 		ok(strstr(
 		       t,
-		       "oci/runc\tperformance.cpu.time\tevents_per_sec\tevents/s\thigher\tfailed"
-		       "\t2\t450\t400\t500\t405\t495\t400\t500\t0.5\t1000\t0.45\t2.22222222\n") !=
+		       "native\tperformance.cpu.time\tevents_per_sec\tevents/s\thigher\tok\t3\t"
+		       "1000\t800\t1200\t820\t1180\t800\t1200\t0.75\t1000\t1\t1\tNaN\tNaN\t-\n") !=
 		       NULL,
-		   "runc row: ratio 0.45, overhead 1/0.45 for higher-is-better");
+		   "native row: ratio and overhead 1, no interval against itself");
+		ok(strstr(t,
+		          "oci/runc\tperformance.cpu.time\tevents_per_sec\tevents/s\thigher\tfailed"
+		          "\t2\t450\t400\t500\t405\t495\t400\t500\t0.5\t1000\t0.45\t2.22222222\t"
+		          "0.333333333\t0.625\tslower\n") != NULL,
+		   "runc row: ratio 0.45, overhead 1/0.45 for higher-is-better; interval "
+		   "[400/1200, 500/800] (2 runs vs 3: the envelope), below 1: slower");
 		ok(strstr(t,
 		          "oci/runc\tperformance.cpu.time\ttotal_time_s\ts\tlower\tfailed\t2\t2.25"
-		          "\t2\t2.5\t2.025\t2.475\t2\t2.5\t0.5\t1\t2.25\t2.25\n") != NULL,
+		          "\t2\t2.5\t2.025\t2.475\t2\t2.5\t0.5\t1\t2.25\t2.25\t") != NULL,
 		   "lower-is-better: overhead = ratio");
 		ok(strstr(t,
 		          "oci/gone\tperformance.cpu.time\ttotal_time_s\ts\tlower\tskipped\t0\tNaN"

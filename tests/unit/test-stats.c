@@ -11,6 +11,60 @@ static int near(double a, double b)
 	return fabs(a - b) < 1e-9 * (fabs(b) > 1 ? fabs(b) : 1);
 }
 
+/* Ratios of medians and their bootstrap interval, on cases whose answer is known. */
+static void ratios(void)
+{
+	assay_error_t err = NULL;
+	struct stats_ratio r, r2;
+	const double a3[] = {10, 12, 11}, b3[] = {5, 6, 4}, one[] = {7};
+	const double same_a[] = {100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1};
+	const double same_b[] = {100.3, 99.7, 100.6, 99.4, 100, 100.1, 99.9, 99.6};
+	double slow[40], fast[40], noisy_a[30], noisy_b[30];
+
+	ok(stats_ratio_ci(a3, 3, b3, 3, 0.95, &r, &err) == 0, "ratio of 3 vs 3 runs");
+	ok(near(r.ratio, 11.0 / 5), "ratio of the medians: 11/5");
+	ok(near(r.low, 10.0 / 6) && near(r.high, 12.0 / 4),
+	   "3 runs a side: the interval is the envelope [min a/max b, max a/min b] = [1.67, 3]");
+	is_int(r.sign, 1, "it lies above 1: a is significantly the larger");
+	stats_ratio_ci(a3, 3, b3, 3, 0.95, &r2, &err);
+	ok(r.low == r2.low && r.high == r2.high, "seeded: the same values give the same interval");
+	stats_ratio_ci(b3, 3, a3, 3, 0.95, &r, &err);
+	is_int(r.sign, -1, "swapped: below 1");
+
+	ok(stats_ratio_ci(same_a, 8, same_b, 8, 0.95, &r, &err) == 0 && r.low < 1 && r.high > 1,
+	   "two samples of one distribution: the interval holds 1 (%.4f-%.4f)", r.low, r.high);
+	is_int(r.sign, 0, "and no verdict");
+	ok(r.high - r.low < 0.02, "8 runs within ±1%%: the interval is under 2%% wide");
+
+	for (int i = 0; i < 40; i++) {
+		slow[i] = 105 + (i % 5) * 0.2; /* 105.0..105.8 */
+		fast[i] = 100 + (i % 5) * 0.2; /* 100.0..100.8 */
+	}
+	stats_ratio_ci(slow, 40, fast, 40, 0.95, &r, &err);
+	ok(near(r.ratio, 105.4 / 100.4) && r.low > 1.04 && r.high < 1.06 && r.sign == 1,
+	   "a 5%% shift with 1%% noise: found (%.4f-%.4f)", r.low, r.high);
+
+	/* Bimodal noise (as memlat's huge pages or not): 1 in 2 runs twice as fast. */
+	for (int i = 0; i < 30; i++) {
+		noisy_a[i] = i % 2 ? 55 : 145;
+		noisy_b[i] = i % 3 ? 140 : 60;
+	}
+	stats_ratio_ci(noisy_a, 30, noisy_b, 30, 0.95, &r, &err);
+	ok(r.low < 1 && r.high > 1,
+	   "bimodal runs: the medians jump, the interval holds 1 "
+	   "(%.3f-%.3f)",
+	   r.low, r.high);
+
+	ok(stats_ratio_ci(one, 1, b3, 3, 0.95, &r, &err) == 0 && isnan(r.low) && isnan(r.high) &&
+	       r.sign == 0 && near(r.ratio, 7.0 / 5),
+	   "one run: a ratio, no interval, no verdict");
+	is_int(stats_ratio_sign(0.9, 1.1), 0, "sign: [0.9, 1.1] holds 1");
+	is_int(stats_ratio_sign(1.01, 1.1), 1, "sign: [1.01, 1.1] above");
+	is_int(stats_ratio_sign(NAN, NAN), 0, "sign: no interval, no verdict");
+	ok(stats_ratio_ci(a3, 0, b3, 3, 0.95, &r, &err) < 0, "no values: an error");
+	assay_error_release(&err);
+}
+
 int main(void)
 {
 	assay_error_t err = NULL;
@@ -65,5 +119,6 @@ int main(void)
 	assay_error_release(&err);
 	is_int(stats_compute(nan_vals, 2, &s, &err), -1, "NaN is an error");
 	assay_error_release(&err);
+	ratios();
 	return tap_done();
 }

@@ -183,6 +183,26 @@ static void bad_suites(void)
 	suite_free(s);
 	free(msg);
 
+	s = parse(MIN "runs: auto\noptions: {auto-target: 2, auto-max-runs: 9, auto-budget: 5m}\n",
+	          &msg);
+	ok(s && s->runs_auto && s->runs == 3 && s->benches[0].runs == 3,
+	   "runs: auto: 3 runs first, then more");
+	ok(s && s->auto_target_pct == 2 && s->auto_max_runs == 9 && s->auto_budget_s == 300,
+	   "auto-target, auto-max-runs, auto-budget");
+	if (s) {
+		suite_restrict(s, NULL, NULL, 0, 4, false, NULL);
+		ok(!s->runs_auto && s->benches[0].runs == 4,
+		   "--runs N: that many, no rounds added");
+	}
+	suite_free(s);
+	free(msg);
+	s = parse(MIN, &msg);
+	ok(s && !s->runs_auto && s->auto_target_pct == 3 && s->auto_max_runs == 12 &&
+	       s->auto_budget_s == 540,
+	   "runs: auto is off unless asked; its defaults ±3%%, 12 runs, 540 s");
+	suite_free(s);
+	free(msg);
+
 	bad("targets: [native\n",
 	    "t.yaml:2:1: YAML syntax: did not find expected ',' or ']' while parsing a flow "
 	    "sequence",
@@ -221,8 +241,10 @@ static void bad_suites(void)
 	    "t.yaml:3:24: pod-network: expected one of node|cni, got `bridge`", "bad pod network");
 	bad(MIN "options: {color: red}\n",
 	    "t.yaml:3:11: options: unknown key `color` (expected one of: pod-network, cri-timeout, "
-	    "runsc-sandbox)",
+	    "runsc-sandbox, auto-target, auto-max-runs, auto-budget)",
 	    "unknown option");
+	bad(MIN "options: {auto-max-runs: 1}\n",
+	    "t.yaml:3:26: auto-max-runs: expected an integer >= 2, got `1`", "auto-max-runs >= 2");
 	bad(MIN "options: [x]\n", "t.yaml:3:10: options: expected a mapping, got a sequence",
 	    "options wrong type");
 	bad("targets: native\nbenchmarks: [performance.syscall]\n",
@@ -268,7 +290,7 @@ static void bad_suites(void)
 	    "    params: {max-prime: 5}\n",
 	    "t.yaml:4:14: params: unknown parameter `max-prime` of performance.cpu.time (expected "
 	    "one of: cpu-max-prime, events, time, threads, warmup-time, percentile, rand-seed, "
-	    "time-batch)",
+	    "huge-pages, time-batch)",
 	    "unknown parameter");
 	bad("targets: [native]\nbenchmarks:\n  - name: performance.cpu.time\n"
 	    "    params: {events: [1]}\n",
@@ -282,7 +304,7 @@ static void bad_suites(void)
 	    "t.yaml:4:14: params: unknown parameter `cpu-max-prime` of performance.disk.rndrd "
 	    "(expected one of: time, file-num, file-total-size, file-block-size, file-extra-flags, "
 	    "file-fsync-freq, file-fsync-end, file-fsync-mode, threads, warmup-time, percentile, "
-	    "rand-seed, time-batch)",
+	    "rand-seed, huge-pages, time-batch)",
 	    "glob: a parameter must suit every benchmark it selects");
 }
 

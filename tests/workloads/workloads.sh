@@ -146,4 +146,24 @@ else
 	skip "unshare/nsenter cannot make a PID namespace here"
 fi
 
+# The buffers' huge-page policy: advised explicitly, so the host's THP default does not decide;
+# off (the default) gets none, on gets them where the kernel has THP at all; both recorded.
+thp=$(sed -E 's/.*\[([a-z]+)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
+j=$(build/bin/memlat --sizes=32M --size-time=0.05 --json)
+[[ $(jq -r '.memory.huge_pages, .memory.buffer_align, .memory.anon_huge_kb' <<<"$j" | tr '\n' ' ') == "off 2097152 0 " ]]
+ok $? "memlat: huge pages off by default, buffers 2 MiB-aligned, none obtained (host THP: ${thp:-?})"
+j=$(build/bin/memlat --sizes=32M --size-time=0.05 --huge-pages=on --json)
+if [[ $thp == always || $thp == madvise ]]; then
+	(($(jq -r '.memory.anon_huge_kb' <<<"$j") >= 2048)); ok $? "--huge-pages=on: huge pages obtained ($(jq -c .memory <<<"$j"))"
+else
+	skip "--huge-pages=on: the host's THP is ${thp:-absent}"
+fi
+j=$(build/bin/memory --memory-block-size=4M --memory-total-size=64M --json)
+[[ $(jq -r '.memory.anon_huge_kb' <<<"$j") == 0 ]]; ok $? "memory: the same policy on its block"
+# The process image: the same argv[0] and environment whatever the caller's
+j=$(env -i A=1 B=22 build/bin/cpu --time=0.05 --json)
+k=$(env LONG_VARIABLE="$(printf '%0500d' 0)" build/bin/cpu --time=0.05 --json)
+[[ $(jq -c .process <<<"$j") == "$(jq -c .process <<<"$k")" && $(jq -r .process.canonical <<<"$j") == true &&
+	$(jq -r .process.env_vars <<<"$j") == 1 ]]
+ok $? "two callers' environments, one process image: $(jq -c .process <<<"$k")"
 done_testing

@@ -8,6 +8,8 @@
  *   json.c     the JSON writer (wl_json_*)
  *   run.c      wl_main, threads, the timed event loop (the per-event path stays in this one file)
  *   report.c   the merged result, the header, the text summary and the JSON line
+ *   buffer.c   working buffers: 2 MiB-aligned, the --huge-pages advice, huge pages obtained
+ *   start.c    the canonical process image (argv[0], environment) and what it was
  */
 #ifndef ASSAY_WORKLOAD_HARNESS_INTERNAL_H
 #define ASSAY_WORKLOAD_HARNESS_INTERNAL_H
@@ -59,5 +61,13 @@ void harness_print_header(const struct wl_workload *w, int nthreads, uint64_t se
 void harness_print_text(const struct wl_workload *w, const struct wl_result *r);
 void harness_print_json(const struct wl_workload *w, const struct wl_result *r, uint64_t start_ns,
                         uint64_t seed);
+
+/* ---- buffers (buffer.c) ----------------------------------------------------------------- */
+
+/* "memory": {"huge_pages": POLICY, "buffer_align": BYTES, "anon_huge_kb": KiB or null}: the
+ * most huge-page memory seen when a buffer was freed (or now). */
+void harness_buffer_json(struct wl_json *j);
+/* "process": {"canonical", "env_vars", "env_bytes", "auxv_entries"} (start.c). */
+void harness_process_json(struct wl_json *j);
 
 #endif

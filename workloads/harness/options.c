@@ -26,6 +26,10 @@ static const struct wl_option common_options[] = {
      "events timed together, one pair of clock reads per N events (1: each, as sysbench); "
      "latency figures are then per-batch averages",
      1, 1e9},
+    {"huge-pages", WL_OPT_CHOICE, "off", "off|on",
+     "transparent huge pages for the working buffers, advised explicitly (madvise) so that "
+     "every target gets the same",
+     0, 0},
     {"json", WL_OPT_BOOL, "off", NULL,
      "print one JSON object on one line instead of the text report", 0, 0},
     {"help", WL_OPT_BOOL, "off", NULL, "print this help and exit", 0, 0},

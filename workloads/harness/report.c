@@ -107,6 +107,8 @@ void harness_print_json(const struct wl_workload *w, const struct wl_result *r, 
 	json_latency(&j, "latency_ms", r, 1e6);
 	json_latency(&j, "latency_ns", r, 1);
 	wl_json_uint(&j, "start_ns", start_ns);
+	harness_buffer_json(&j);
+	harness_process_json(&j);
 	if (wl_opt_bool("histogram")) {
 		wl_json_begin_array(&j, "histogram");
 		for (unsigned i = 0; i < WL_HIST_SIZE; i++) {

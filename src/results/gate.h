@@ -1,0 +1,53 @@
+/* The regression gate (`collector check BASELINE RESULTS`): every figure of RESULTS against the
+ * same target × benchmark × figure of BASELINE, both results directories (baselines are
+ * measurements, not hand-set bounds).
+ *
+ * Each figure's cost (how many times costlier RESULTS is, whatever the figure's direction) comes
+ * with the 95% bootstrap interval of the ratio of medians (compare.h). A figure is
+ *   slower   when its whole interval lies above 1 and the cost exceeds 1 + threshold: a
+ *            regression, and the gate fails;
+ *   faster   when its whole interval lies below 1 and the cost is under 1 / (1 + threshold);
+ *   same     otherwise: no difference the runs can tell from noise, or one within the threshold
+ *            (then the statistical verdict says which way);
+ *   unknown  fewer than 2 runs on a side;
+ *   missing  in BASELINE but not measured in RESULTS (reported; it does not fail the gate).
+ * The threshold is 5 % unless a thresholds file says otherwise for the figure: lines
+ * "PATTERN PERCENT", PATTERN a glob (fnmatch) over "BENCHMARK/FIGURE" or
+ * "TARGET:BENCHMARK/FIGURE", the last matching line winning; '#' starts a comment. */
+#ifndef ASSAY_RESULTS_GATE_H
+#define ASSAY_RESULTS_GATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/error.h"
+#include "results/compare.h"
+
+struct results_gate_row {
+	const char *target, *benchmark, *figure; /* borrowed from the results */
+	double base_median, median, threshold;   /* threshold in percent */
+	struct results_cmp cmp;                  /* RESULTS against BASELINE (when not missing) */
+	const char *verdict;                     /* slower, faster, same, unknown, missing */
+	bool regression;
+};
+
+struct results_gate {
+	struct results_gate_row *rows;
+	size_t n;
+	size_t nslower, nfaster, nsame, nunknown, nmissing;
+};
+
+/* Reads a thresholds file into [[PATTERN, PERCENT]...]; usage error naming the line when bad. */
+int results_gate_thresholds(const char *path, json_t **out, assay_error_t *err);
+
+/* Compares results with baseline (loaded roots; thresholds NULL or as above; threshold in %). */
+void results_gate_run(json_t *baseline, json_t *results, double threshold, json_t *thresholds,
+                      struct results_gate *out);
+
+void results_gate_free(struct results_gate *g);
+
+/* Loads arg, a results directory or its results.json; usage errors start with "cmd: ". */
+int results_load_arg(const char *cmd, const char *arg, json_t **out, assay_error_t *err);
+
+#endif

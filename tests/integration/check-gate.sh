@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `collector check BASELINE RESULTS`, the regression gate, on two results directories: the
+# fixture against itself (every figure "same", exit 0), and against a copy in which one cell got
+# 4 times slower (that figure "slower", exit 1; a per-figure threshold or a higher --threshold
+# lets it pass; a cell not measured any more is "missing"), plus its usage errors (exit 2).
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
+collector=${COLLECTOR:-$PWD/build/collector}
+[[ -x $collector ]] || { echo "not ok 1 - $collector is not built"; exit 1; }
+command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed (make deps)"; exit 77; }
+tmp=$(mktemp -d /tmp/assay-check-gate.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+base=tests/fixtures/results-small
+
+"$collector" check "$base" "$base" >"$tmp/out" 2>"$tmp/err"
+ok $? "the same results twice: exit 0"
+grep -q '^100 figures: 0 slower, 0 faster, 100 same, 0 unknown, 0 missing$' "$tmp/out"
+ok $? "every figure same: $(tail -2 "$tmp/out" | head -1)"
+"$collector" check --all "$base" "$base/results.json" >"$tmp/all"
+[[ $(grep -c '^same ' "$tmp/all") == 100 ]]; ok $? "--all lists each figure, with its interval"
+grep -q '^same  *oci/runsc performance.syscall ns_per_call_getppid .*×1.000 \[[0-9.]*–[0-9.]*\]' \
+	"$tmp/all"
+ok $? "a row: cost ×1.000 and its interval"
+
+# oci/runc's cpu.time total_time_s × 4 (runs and summary); cri/containerd/runc's syscall cell gone
+mkdir "$tmp/slower"
+jq '.cells |= (map(if .target == "oci/runc" and .benchmark == "performance.cpu.time" then
+	(.runs |= map(if .figures.total_time_s then .figures.total_time_s *= 4 else . end))
+	| (.summary.total_time_s |= with_entries(if (.key | IN("median", "min", "max", "p5",
+	"p95", "ci_low", "ci_high")) then .value *= 4 else . end)) else . end)
+	| map(select(.target != "cri/containerd/runc" or .benchmark != "performance.syscall")))' \
+	"$base/results.json" >"$tmp/slower/results.json"
+"$collector" check "$base" "$tmp/slower" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $((rc == 1 ? 0 : 1)) "a figure 4 times slower: exit 1 (got $rc)"
+grep -q '^slower  *oci/runc performance.cpu.time total_time_s .*×4.000 .*REGRESSION' "$tmp/out"
+ok $? "that figure is slower, ×4, a regression: $(grep '^slower' "$tmp/out")"
+[[ $(grep -c '^slower' "$tmp/out") == 1 ]]; ok $? "and no other figure"
+grep -q '^missing  *cri/containerd/runc performance.syscall' "$tmp/out"
+ok $? "the cell measured no more is missing"
+grep -q '^gate: FAIL' "$tmp/out"; ok $? "the gate says FAIL"
+
+"$collector" check --all --threshold 400 "$base" "$tmp/slower" >"$tmp/out"
+ok $? "--threshold 400: a ×4 cost is within it, exit 0"
+grep -q '^same  *oci/runc performance.cpu.time total_time_s .*×4.000.* slower, threshold 400%' \
+	"$tmp/out" && ! grep -q '^slower' "$tmp/out"
+ok $? "same for the gate, the statistical verdict still says slower"
+printf '# cpu.time is noisy here\nperformance.cpu.*/total_time_s 500\n' >"$tmp/thresholds"
+"$collector" check --thresholds "$tmp/thresholds" "$base" "$tmp/slower" >"$tmp/out"
+ok $? "a thresholds file raising cpu.time's threshold to 500%: exit 0"
+printf 'oci/runc:performance.cpu.time/* 500\n' >"$tmp/t2"
+"$collector" check --thresholds "$tmp/t2" "$base" "$tmp/slower" >"$tmp/out"
+ok $? "a per-target pattern works too"
+printf 'performance.cpu.time/* 500\nperformance.cpu.time/total_time_s 5\n' >"$tmp/t3"
+"$collector" check --thresholds "$tmp/t3" "$base" "$tmp/slower" >"$tmp/out"
+rc=$?
+ok $((rc == 1 ? 0 : 1)) "the last matching line wins (5%: fails again, got $rc)"
+
+printf 'performance.cpu.* lots\n' >"$tmp/bad"
+"$collector" check --thresholds "$tmp/bad" "$base" "$base" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $((rc == 2 ? 0 : 1)) "a bad thresholds line exits 2 (got $rc)"
+grep -q 'bad:1: expected `PATTERN PERCENT`' "$tmp/err"; ok $? "naming the line: $(cat "$tmp/err")"
+"$collector" check "$base" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $((rc == 2 ? 0 : 1)) "one directory only: exit 2: $(cat "$tmp/err")"
+"$collector" check "$base" "$tmp/none" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $((rc == 2 ? 0 : 1)) "a missing directory: exit 2: $(cat "$tmp/err")"
+"$collector" check --threshold -3 "$base" "$base" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $((rc == 2 ? 0 : 1)) "a negative threshold: exit 2"
+"$collector" check --help | grep -q '^Usage: collector check'; ok $? "--help"
+done_testing
