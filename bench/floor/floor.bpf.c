@@ -7,7 +7,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define EMPTY(name, hook)                                                                           \
+#define EMPTY(name, hook)                                                                          \
 	SEC("tp_btf/" hook)                                                                        \
 	int name(void *ctx)                                                                        \
 	{                                                                                          \

@@ -433,6 +433,14 @@ static int options_pair(struct ctx *c, void *data, const char *key, yaml_node_t 
 	if (!strcmp(key, "runsc-sandbox"))
 		return get_choice(c, v, "runsc-sandbox", "per-pod|per-container",
 		                  &s->runsc_sandbox);
+	if (!strcmp(key, "syscall-latency")) {
+		cleanup_free char *b = NULL;
+
+		if (get_choice(c, v, "syscall-latency", "true|false|on|off", &b) < 0)
+			return -1;
+		s->syscall_latency = !strcmp(b, "true") || !strcmp(b, "on");
+		return 0;
+	}
 	return get_duration(c, v, "cri-timeout", &s->cri_timeout_s);
 }
 
@@ -444,7 +452,8 @@ struct top {
 
 static int top_pair(struct ctx *c, void *data, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
-	static const char *const options[] = {"pod-network", "cri-timeout", "runsc-sandbox", NULL};
+	static const char *const options[] = {"pod-network", "cri-timeout", "runsc-sandbox",
+	                                      "syscall-latency", NULL};
 	struct top *t = data;
 	struct suite *s = t->s;
 	cleanup_free char *order = NULL;

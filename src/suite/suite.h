@@ -8,7 +8,7 @@
  *   order: interleaved # or sequential
  *   timeout: 120       # per-run timeout, seconds (default: each benchmark's own)
  *   output: results/x  # directory for results (default: results/<timestamp>-<name>/)
- *   options: {pod-network: node, cri-timeout: 30, runsc-sandbox: per-pod}
+ *   options: {pod-network: node, cri-timeout: 30, runsc-sandbox: per-pod, syscall-latency: false}
  *   benchmarks:
  *     - performance.syscall                     # name or glob, defaults
  *     - name: performance.cpu.time
@@ -65,7 +65,8 @@ struct suite {
 	char *output;           /* NULL: default directory */
 	char *pod_network;      /* "node" (default) or "cni" */
 	unsigned cri_timeout_s; /* deadline of one CRI call (default 60) */
-	char *runsc_sandbox; /* "per-pod" (default) or "per-container": gVisor under containerd */
+	char *runsc_sandbox;  /* "per-pod" (default) or "per-container": gVisor under containerd */
+	bool syscall_latency; /* the tracer's per-syscall latency histograms (default off) */
 };
 
 /* One step of the plan: run number `round` (0-based, warm-ups first) of cell target × bench. */
