@@ -3,8 +3,9 @@
  *
  * A task carries a role in task storage: set at exec from the executable's inode (plus argv[0]
  * for runsc), inherited at fork, seeded from user space for tasks that existed before attach.
- * Tasks without storage are untracked and rejected with one lookup, which is all the hot paths
- * cost them. Everything is aggregated here, per role, in a per-CPU array. */
+ * Tasks without storage are untracked: the syscall hook rejects them with one per-CPU lookup
+ * (the running task's state is cached per CPU at switch-in). Everything is aggregated here, per
+ * role, in a per-CPU array. */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -18,6 +19,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load: send exec/stub events to the ring buffer. */
 const volatile bool emit_events = false;
+__u64 dbg_mismatch, dbg_mismatch_tracked, dbg_same_untracked, dbg_same_tracked_nostorage;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -99,10 +101,16 @@ static __always_inline struct attr_cur *cur(void)
 
 #define TS_COMPAT 0x0002 /* x86 thread_info.status: a 32-bit syscall is active */
 
+/* bpf_rdonly_cast is resolved by the verifier to a plain register move: the cached task address
+ * becomes a pointer to read through, with no helper call. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 /* 32-bit (ia32) calls have numbers of their own (int $0x80 from 64-bit code too): counted apart,
  * not under an x86-64 name. */
-static __always_inline void count_syscall(__u32 sl, __u64 nr, struct task_struct *task)
+static __always_inline void count_syscall(__u32 sl, __u64 nr, __u64 task_addr)
 {
+	struct task_struct *task =
+	    bpf_rdonly_cast((void *)task_addr, bpf_core_type_id_kernel(struct task_struct));
 	struct attr_stats *s = slot(sl);
 
 	if (!s)
@@ -114,87 +122,108 @@ static __always_inline void count_syscall(__u32 sl, __u64 nr, struct task_struct
 	s->sc[nr]++;
 }
 
-/* The syscall state lives in the CPU's attr_cur while its task runs (fast path), in task
- * storage otherwise (a switch-in this program missed): the same code for both. */
-static __always_inline void on_enter(__u32 *flags, __u64 *seg, __u64 *ets, __u32 sl, long id,
-                                     struct task_struct *task)
+/* The running task's syscall state: the CPU's attr_cur when it describes the task (its pt_regs,
+ * which the syscall tracepoints get as their first argument, are the task's own: no helper call
+ * to compare), else task storage, and the cache is refilled from it (a switch-in attr_switch did
+ * not see). NULL: untracked. */
+static __always_inline struct attr_cur *running(struct pt_regs *regs)
 {
-	__u64 now = bpf_ktime_get_ns();
+	struct attr_cur *c = cur();
+	struct task_struct *task;
+	struct attr_task *t;
 
-	*ets = now;
-	*seg = now;
-	*flags |= ATTR_TASK_IN_SYS;
-	count_syscall(sl, (__u64)id, task);
+	if (!c)
+		return NULL;
+	if (c->regs == (__u64)regs)
+		return c->tracked ? c : NULL;
+	task = bpf_get_current_task_btf();
+	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
+	c->task = (__u64)task;
+	c->regs = (__u64)regs;
+	c->tracked = t != NULL;
+	if (!t)
+		return NULL;
+	c->slot = attr_slot(t->role, t->flags);
+	c->flags = t->flags & ATTR_SYS_FLAGS;
+	c->enter_ts = t->enter_ts;
+	return c;
 }
 
-static __always_inline void on_exit(__u32 *flags, __u64 *seg, __u64 *ets, __u32 sl,
-                                    struct pt_regs *regs, struct task_struct *task)
-{
-	struct attr_stats *s;
-	__u64 now;
-
-	if (!(*flags & ATTR_SYS_FLAGS)) {
-		/* No sys_enter: a stub under PTRACE_SYSEMU (the Sentry serves the call, only the
-		 * exit tracepoint fires, with the original number), or a call that was already
-		 * running at attach. */
-		count_syscall(sl, regs->orig_ax, task);
-		return;
-	}
-	if (*flags & ATTR_TASK_FORK_RET) {
-		*flags &= ~ATTR_TASK_FORK_RET;
-		return;
-	}
-	*flags &= ~ATTR_TASK_IN_SYS;
-	s = slot(sl);
-	if (!s)
-		return;
-	now = bpf_ktime_get_ns();
-	if (*seg)
-		s->sys_ns += now - *seg;
-	s->lat[log2_u64(now - *ets) & (ATTR_LAT_BUCKETS - 1)]++;
-}
-
+/* Only attached with syscall latency on (tracer_set_latency): the default mode reads no clock on
+ * the syscall path. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(attr_sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct attr_cur *c = cur();
-	struct attr_task *t;
+	struct attr_cur *c = running(regs);
 
-	if (c && c->task == (__u64)task) {
-		if (c->tracked)
-			on_enter(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, id, task);
+	if (!c)
 		return 0;
-	}
-	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
-	if (t)
-		on_enter(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), id,
-		         task);
+	c->enter_ts = bpf_ktime_get_ns();
+	c->flags |= ATTR_TASK_IN_SYS;
 	return 0;
 }
 
+/* Syscalls are counted here, where the number is known for every kind of task: gVisor's stubs
+ * under PTRACE_SYSEMU fire only sys_exit (with the original number). exit and exit_group never
+ * return: attr_exit counts them. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(attr_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct attr_cur *c = cur();
-	struct attr_task *t;
+	struct attr_cur *c = running(regs);
 
-	if (c && c->task == (__u64)task) {
-		if (c->tracked)
-			on_exit(&c->flags, &c->sys_seg, &c->enter_ts, c->slot, regs, task);
+	if (!c)
+		return 0;
+	if (c->flags & ATTR_SYS_FLAGS) {
+		if (c->flags & ATTR_TASK_FORK_RET) {
+			/* a new child returning from clone: its parent's call */
+			c->flags &= ~ATTR_SYS_FLAGS;
+			return 0;
+		}
+		c->flags &= ~ATTR_TASK_IN_SYS;
+		{
+			struct attr_stats *s = slot(c->slot);
+
+			if (s)
+				s->lat[log2_u64(bpf_ktime_get_ns() - c->enter_ts) &
+				       (ATTR_LAT_BUCKETS - 1)]++;
+		}
+	}
+	count_syscall(c->slot, regs->orig_ax, c->task);
+	return 0;
+}
+
+#define NR_EXIT       60
+#define NR_EXIT_GROUP 231
+#define NR32_EXIT     1
+#define NR32_EXIT_GRP 252
+
+/* A task calling exit or exit_group has that number in orig_ax when it reaches do_exit; one
+ * killed by a signal has its own last call, or none. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(attr_exit, struct task_struct *task)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	struct attr_cur *c;
+	__u64 nr;
+
+	if (!regs || !(c = running(regs)))
+		return 0;
+	nr = regs->orig_ax;
+	if (task->thread_info.status & TS_COMPAT) {
+		if (nr != NR32_EXIT && nr != NR32_EXIT_GRP)
+			return 0;
+	} else if (nr != NR_EXIT && nr != NR_EXIT_GROUP) {
 		return 0;
 	}
-	t = bpf_task_storage_get(&attr_tasks, task, 0, 0);
-	if (t)
-		on_exit(&t->flags, &t->sys_seg, &t->enter_ts, attr_slot(t->role, t->flags), regs,
-		        task);
+	count_syscall(c->slot, nr, c->task);
 	return 0;
 }
 
 /* On-CPU time is the growth of se.sum_exec_runtime between a task's switch-outs: the base moves
  * at switch-out, so a switch-in this program does not see (it happens) can neither lose nor
- * double-count time. */
+ * double-count time. The user/system split is the kernel's own: the growth of utime and stime
+ * (whole ticks, charged where the tick interrupt found the task), the figures /proc/<pid>/stat
+ * and getrusage scale to sum_exec_runtime. */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
              unsigned int prev_state)
@@ -202,36 +231,36 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 	struct attr_stats *s;
 	struct attr_task *t;
 	struct attr_cur *c;
-	__u64 run, flt, delta;
+	__u64 run, flt, ut, st;
 
 	c = cur();
 	t = bpf_task_storage_get(&attr_tasks, prev, 0, 0);
 	if (t && c && c->task == (__u64)prev && c->tracked) {
 		/* Its syscall state ran in attr_cur: back to task storage. */
 		t->flags = (t->flags & ~ATTR_SYS_FLAGS) | (c->flags & ATTR_SYS_FLAGS);
-		t->sys_seg = c->sys_seg;
 		t->enter_ts = c->enter_ts;
 	}
 	if (t && !(t->flags & ATTR_TASK_NO_BASE)) {
 		run = prev->se.sum_exec_runtime;
 		flt = prev->min_flt + prev->maj_flt;
-		delta = run - t->run_base;
+		ut = prev->utime;
+		st = prev->stime;
 		s = slot(attr_slot(t->role, t->flags));
 		if (s) {
-			s->cpu_ns += delta;
+			s->cpu_ns += run - t->run_base;
+			s->utime_ns += ut - t->utime_base;
+			s->stime_ns += st - t->stime_base;
 			s->faults += flt - t->flt_base;
 			if (!preempt && prev_state)
 				s->nvcsw++;
 			else
 				s->nivcsw++;
-			if ((t->flags & ATTR_TASK_IN_SYS) && t->sys_seg)
-				s->sys_ns += bpf_ktime_get_ns() - t->sys_seg;
 		}
 		t->run_base = run;
 		t->flt_base = flt;
+		t->utime_base = ut;
+		t->stime_base = st;
 	}
-	if (t)
-		t->sys_seg = 0; /* off CPU: a missed switch-in must not count the gap */
 
 	t = bpf_task_storage_get(&attr_tasks, next, 0, 0);
 	if (!t && (next->flags & PF_KTHREAD) && next->pid) {
@@ -245,6 +274,7 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 	}
 	if (c) {
 		c->task = (__u64)next;
+		c->regs = (__u64)bpf_task_pt_regs(next);
 		c->tracked = t != NULL;
 	}
 	if (!t)
@@ -253,13 +283,12 @@ int BPF_PROG(attr_switch, bool preempt, struct task_struct *prev, struct task_st
 		t->flags &= ~ATTR_TASK_NO_BASE;
 		t->run_base = next->se.sum_exec_runtime;
 		t->flt_base = next->min_flt + next->maj_flt;
+		t->utime_base = next->utime;
+		t->stime_base = next->stime;
 	}
-	if (t->flags & ATTR_TASK_IN_SYS)
-		t->sys_seg = bpf_ktime_get_ns();
 	if (c) {
 		c->slot = attr_slot(t->role, t->flags);
 		c->flags = t->flags & ATTR_SYS_FLAGS;
-		c->sys_seg = t->sys_seg;
 		c->enter_ts = t->enter_ts;
 	}
 	return 0;
@@ -312,6 +341,9 @@ int BPF_PROG(attr_fork, struct task_struct *parent, struct task_struct *child)
 	ct->flags = (pt->flags & ATTR_TASK_LINEAGE) | ATTR_TASK_FORK_RET;
 	ct->run_base = 0;
 	ct->flt_base = 0;
+	ct->utime_base = 0;
+	ct->stime_base = 0;
+	ct->enter_ts = 0;
 	if (role == ATTR_ROLE_STUB && pt->role == ATTR_ROLE_SENTRY)
 		emit(ATTR_EV_STUB, child, role, pt->role, NULL);
 	return 0;
@@ -407,15 +439,20 @@ int BPF_PROG(attr_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 		/* Already on CPU: count from now on. */
 		t->run_base = task->se.sum_exec_runtime;
 		t->flt_base = task->min_flt + task->maj_flt;
+		t->utime_base = task->utime;
+		t->stime_base = task->stime;
 		t->flags = 0;
 	}
 	t->role = role;
+	/* The exec'ing task is the one running here: the CPU's cache becomes its own. */
 	c = cur();
-	if (c && c->task == (__u64)task) {
-		if (!c->tracked) { /* tracked from now on; it is in execve, not seen entering */
+	if (c) {
+		if (c->task != (__u64)task || !c->tracked) {
+			/* tracked from now on; it is in execve, not seen entering */
+			c->task = (__u64)task;
+			c->regs = (__u64)bpf_task_pt_regs(task);
 			c->tracked = 1;
-			c->flags = t->flags & ATTR_SYS_FLAGS;
-			c->sys_seg = 0;
+			c->flags = t->flags & ATTR_TASK_FORK_RET;
 			c->enter_ts = 0;
 		}
 		c->slot = attr_slot(role, t->flags);

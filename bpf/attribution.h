@@ -37,7 +37,7 @@ enum attr_role {
 
 /* attr_task.flags */
 #define ATTR_TASK_LINEAGE 0x1 /* descends from a root user space marked */
-#define ATTR_TASK_IN_SYS  0x2 /* between sys_enter and sys_exit */
+#define ATTR_TASK_IN_SYS  0x2 /* between sys_enter and sys_exit (only with syscall latency on) */
 #define ATTR_TASK_FORK_RET                                                                         \
 	0x4                   /* a new child: its first sys_exit returns from clone, not counted   \
 	                       */
@@ -47,28 +47,31 @@ enum attr_role {
 struct attr_task {
 	__u32 role;
 	__u32 flags;
-	__u64 run_base; /* se.sum_exec_runtime when last switched in */
-	__u64 flt_base; /* min_flt + maj_flt when last switched in */
-	__u64 sys_seg;  /* ktime when the current on-CPU in-syscall segment began */
-	__u64 enter_ts; /* ktime of sys_enter (latency) */
+	__u64 run_base;   /* se.sum_exec_runtime when last switched in */
+	__u64 flt_base;   /* min_flt + maj_flt when last switched in */
+	__u64 utime_base; /* utime, stime (the kernel's tick-sampled split) when last switched in */
+	__u64 stime_base;
+	__u64 enter_ts; /* ktime of sys_enter (latency, opt-in) */
 };
 
 /* Per CPU: the task attr_switch last switched in there, with a copy of its syscall state, so that
  * the syscall hooks need no task-storage lookup while it runs (synced back at switch-out). */
 struct attr_cur {
-	__u64 task;    /* task_struct address */
+	__u64 task; /* task_struct address */
+	__u64 regs; /* its user pt_regs (the syscall tracepoints' argument): who it is, cheaply */
 	__u32 tracked; /* it has task storage */
 	__u32 slot;    /* its stats slot */
 	__u32 flags;   /* its ATTR_TASK_IN_SYS / ATTR_TASK_FORK_RET while it runs */
 	__u32 pad;
-	__u64 sys_seg;
 	__u64 enter_ts;
 };
 
 /* Per role, in a per-CPU array: user space sums the CPUs. */
 struct attr_stats {
-	__u64 cpu_ns; /* exact on-CPU time: deltas of se.sum_exec_runtime at switch-out */
-	__u64 sys_ns; /* on-CPU time between sys_enter and sys_exit */
+	__u64 cpu_ns;   /* exact on-CPU time: deltas of se.sum_exec_runtime at switch-out */
+	__u64 utime_ns; /* deltas of task->utime / stime at switch-out: tick-sampled (whole ticks */
+	__u64
+	    stime_ns; /* charged to where the tick hit), user space splits cpu_ns by their ratio */
 	__u64 nvcsw;  /* voluntary switches (blocked) */
 	__u64 nivcsw; /* involuntary switches (preempted) */
 	__u64 faults; /* minor + major page faults */

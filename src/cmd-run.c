@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	    f,
 	    "Usage: collector run [-s SUITE.yaml] [--endpoint URI] [--targets LIST]\n"
 	    "                     [--benchmarks GLOBS] [--runs N] [--quick] [-o DIR] [-v|-q]\n"
-	    "                     [--no-trace] [--no-report]\n\n"
+	    "                     [--no-trace] [--syscall-latency] [--no-report]\n\n"
 	    "Runs a suite (default suites/default.yaml): every target x benchmark x run, and "
 	    "writes\n"
 	    "results.json, summary.tsv and runs.tsv into DIR (default "
@@ -41,6 +41,9 @@ static void usage(FILE *f)
 	    "  -v, --verbose          one line per run\n"
 	    "  -q, --quiet            only errors\n"
 	    "      --no-trace         no eBPF attribution\n"
+	    "      --syscall-latency  per-syscall latency histograms in the attribution (two "
+	    "clock\n"
+	    "                         reads per syscall; also the suite option syscall-latency)\n"
 	    "      --no-report        no figures or index.html at the end (collector report DIR\n"
 	    "                         draws them later)\n"
 	    "  -h, --help             this text\n\n"
@@ -57,6 +60,7 @@ enum {
 	OPT_RUNS,
 	OPT_QUICK,
 	OPT_NO_TRACE,
+	OPT_SYSCALL_LATENCY,
 	OPT_NO_REPORT,
 };
 
@@ -73,6 +77,7 @@ int cmd_run(int argc, char **argv, assay_error_t *err)
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"no-trace", no_argument, NULL, OPT_NO_TRACE},
+	    {"syscall-latency", no_argument, NULL, OPT_SYSCALL_LATENCY},
 	    {"no-report", no_argument, NULL, OPT_NO_REPORT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -124,6 +129,9 @@ int cmd_run(int argc, char **argv, assay_error_t *err)
 			break;
 		case OPT_NO_TRACE:
 			opts.trace = false;
+			break;
+		case OPT_SYSCALL_LATENCY:
+			opts.syscall_latency = true;
 			break;
 		case OPT_NO_REPORT:
 			opts.report = false;

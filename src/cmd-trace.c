@@ -1,5 +1,5 @@
-/* `collector trace [--json] [-o FILE] [--role=ROLE:PATH]... -- CMD...`: runs CMD under the
- * tracer and attributes its run (CPU, system time, syscalls) to roles.
+/* `collector trace [--json] [-o FILE] [--role=ROLE:PATH]... [--syscall-latency] -- CMD...`: runs
+ * CMD under the tracer and attributes its run (CPU, system time, syscalls) to roles.
  *
  * CMD is the root of the lineage: it and everything it starts, even daemons that detach (the
  * collector becomes their subreaper), count as the run's. The independent check is the rusage
@@ -51,6 +51,7 @@ static void usage(FILE *f)
 	    "  -o, --output=FILE  write the report to FILE (default: standard output)\n"
 	    "  --role=ROLE:PATH   processes exec'ing PATH get ROLE (repeatable)\n"
 	    "  --events           print exec and stub classification events on stderr\n"
+	    "  --syscall-latency  per-syscall latency histograms (costs two clock reads per call)\n"
 	    "  -h, --help         this text\n\n"
 	    "CMD starts as `workload` unless its executable has a role. Exit status: CMD's.\n");
 }
@@ -60,12 +61,17 @@ static uint64_t tv_ns(const struct timeval *tv)
 	return (uint64_t)tv->tv_sec * 1000000000ull + (uint64_t)tv->tv_usec * 1000ull;
 }
 
-static uint64_t children_cpu_ns(void)
+/* The reaped descendants' CPU, user and system (the kernel's split, as the tracer's). */
+struct child_cpu {
+	uint64_t user_ns, sys_ns;
+};
+
+static struct child_cpu children_cpu(void)
 {
 	struct rusage ru;
 
 	getrusage(RUSAGE_CHILDREN, &ru);
-	return tv_ns(&ru.ru_utime) + tv_ns(&ru.ru_stime);
+	return (struct child_cpu){tv_ns(&ru.ru_utime), tv_ns(&ru.ru_stime)};
 }
 
 static int add_role_opt(struct tracer *t, const char *arg, assay_error_t *err)
@@ -94,7 +100,7 @@ static void print_table(FILE *f, const struct tracer_stats *d, uint64_t wall_ns,
 	for (unsigned int r = 0; r < ATTR_NR_ROLES; r++) {
 		const struct attr_stats *s =
 		    &d->slot[r == ATTR_ROLE_KERNEL ? r : ATTR_NR_ROLES + r];
-		uint64_t sys = s->sys_ns < s->cpu_ns ? s->sys_ns : s->cpu_ns;
+		uint64_t sys = tracer_sys_ns(s);
 		unsigned int top[3] = {0, 0, 0};
 		uint64_t n = tracer_syscall_total(s);
 
@@ -134,8 +140,9 @@ static void print_table(FILE *f, const struct tracer_stats *d, uint64_t wall_ns,
 }
 
 static json_t *report_json(char **cmd, int status, const struct tracer_stats *d, uint64_t wall_ns,
-                           uint64_t indep, int unreaped)
+                           struct child_cpu ru, int unreaped)
 {
+	uint64_t indep = ru.user_ns + ru.sys_ns;
 	json_t *o = json_object(), *argv = json_array(), *cov = json_object();
 	uint64_t lineage = tracer_lineage_cpu_ns(d);
 
@@ -151,6 +158,8 @@ static json_t *report_json(char **cmd, int status, const struct tracer_stats *d,
 	json_object_set_new(o, "outside", tracer_outside_json(d));
 	json_object_set_new(cov, "attributed_ns", json_integer((json_int_t)lineage));
 	json_object_set_new(cov, "independent_ns", json_integer((json_int_t)indep));
+	json_object_set_new(cov, "independent_user_ns", json_integer((json_int_t)ru.user_ns));
+	json_object_set_new(cov, "independent_sys_ns", json_integer((json_int_t)ru.sys_ns));
 	json_object_set_new(cov, "method", json_string("rusage of reaped descendants"));
 	json_object_set_new(o, "coverage", json_real(indep ? (double)lineage / (double)indep : 0));
 	json_object_set_new(o, "coverage_detail", cov);
@@ -229,10 +238,13 @@ static int reap_orphans(struct tracer *t, bool events)
 
 int cmd_trace(int argc, char **argv, assay_error_t *err)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},       {"output", required_argument, NULL, 'o'},
-	    {"role", required_argument, NULL, 'r'}, {"events", no_argument, NULL, 'e'},
-	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+	                                         {"output", required_argument, NULL, 'o'},
+	                                         {"role", required_argument, NULL, 'r'},
+	                                         {"events", no_argument, NULL, 'e'},
+	                                         {"syscall-latency", no_argument, NULL, 'l'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
 	struct tracer_options topts = {0};
 	const char *output = NULL;
 	char **roles = xcalloc((size_t)argc, sizeof(char *));
@@ -242,7 +254,8 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 	struct tracer *t = NULL;
 	bool json = false;
 	int nroles = 0, opt, status = 0, ret, unreaped = 0, go[2] = {-1, -1};
-	uint64_t t0, t1, cpu0, cpu1;
+	uint64_t t0, t1;
+	struct child_cpu cpu0, cpu1;
 	pid_t child;
 
 	optind = 1;
@@ -259,6 +272,9 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 			break;
 		case 'e':
 			topts.events = true;
+			break;
+		case 'l':
+			topts.syscall_latency = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -314,7 +330,7 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 		waitpid(child, NULL, 0);
 		goto out;
 	}
-	cpu0 = children_cpu_ns();
+	cpu0 = children_cpu();
 	t0 = assay_now_ns(CLOCK_MONOTONIC);
 	/* a byte opens the gate (the child holds a copy of this end too: no EOF before exec) */
 	if (write(go[1], "g", 1) != 1) {
@@ -337,7 +353,9 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 	ret = tracer_snapshot(t, after, err);
 	if (ret < 0)
 		goto out;
-	cpu1 = children_cpu_ns();
+	cpu1 = children_cpu();
+	cpu1.user_ns -= cpu0.user_ns;
+	cpu1.sys_ns -= cpu0.sys_ns;
 	tracer_stats_diff(after, after, before);
 	if (unreaped)
 		fprintf(stderr, "collector: trace: descendants of `%s` still run after %.0f s\n",
@@ -356,14 +374,14 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 			f = out_f;
 		}
 		if (json) {
-			json_t *o = report_json(argv + optind, status, after, t1 - t0, cpu1 - cpu0,
-			                        unreaped);
+			json_t *o =
+			    report_json(argv + optind, status, after, t1 - t0, cpu1, unreaped);
 
 			json_dumpf(o, f, JSON_INDENT(2) | JSON_SORT_KEYS);
 			fputc('\n', f);
 			json_decref(o);
 		} else {
-			print_table(f, after, t1 - t0, cpu1 - cpu0);
+			print_table(f, after, t1 - t0, cpu1.user_ns + cpu1.sys_ns);
 		}
 		if (fflush(f) != 0) {
 			ret = assay_error_make(err, errno, "trace: write the report");

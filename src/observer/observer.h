@@ -34,6 +34,7 @@ struct observer_run {
 	const char *image;     /* workload name ("cpu") */
 	int run_index;         /* 1-based, warm-ups included */
 	bool warmup;
+	bool syscall_latency; /* per-syscall latency histograms wanted (--syscall-latency) */
 };
 
 struct observer {

@@ -58,22 +58,23 @@ json_t *run_meta(const struct suite *suite, const struct run_options *opts, cons
 		                    json_string_take(proc_tool_version(runtime_program(&rt[i]))));
 	for (size_t i = 0; i < suite->n_targets; i++)
 		json_array_append_new(targets, json_string(suite->targets[i].name));
-	meta = json_pack("{s:s, s:o, s:s, s:s, s:o, s:I, s:s, s:{s:s, s:o, s:n},"
-	                 " s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:b, s:s, s:s}",
-	                 "run_id", run_id, "started", json_string_take(run_rfc3339_now()), "host",
-	                 u.nodename, "kernel", u.release, "cpu", json_string_take(cpu_model()),
-	                 "ncpu", (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "arch", u.machine,
-	                 "versions", "assay", ASSAY_VERSION, "runtimes", runtimes_v, "cri_daemon",
-	                 "suite", suite->name, "suite_path", suite->path, "suite_text",
-	                 suite->text ? suite->text : "", "targets", targets, "network",
-	                 "oci/*: host network namespace (runsc --network=none); cri/*: pods in the "
-	                 "node's network namespace (NamespaceOption NODE), no CNI",
-	                 "order",
-	                 suite->order == SUITE_ORDER_INTERLEAVED ? "interleaved" : "sequential",
-	                 "quick", opts->quick, "tracing", opts->observer != NULL, "endpoint",
-	                 opts->endpoint ? opts->endpoint : "embedded containerd", "runsc_sandbox",
-	                 "oci/runsc: one sandbox per container (runsc run); cri/*/runsc: see "
-	                 "target_info");
+	meta = json_pack(
+	    "{s:s, s:o, s:s, s:s, s:o, s:I, s:s, s:{s:s, s:o, s:n},"
+	    " s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:b, s:b, s:s, s:s}",
+	    "run_id", run_id, "started", json_string_take(run_rfc3339_now()), "host", u.nodename,
+	    "kernel", u.release, "cpu", json_string_take(cpu_model()), "ncpu",
+	    (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "arch", u.machine, "versions", "assay",
+	    ASSAY_VERSION, "runtimes", runtimes_v, "cri_daemon", "suite", suite->name, "suite_path",
+	    suite->path, "suite_text", suite->text ? suite->text : "", "targets", targets,
+	    "network",
+	    "oci/*: host network namespace (runsc --network=none); cri/*: pods in the "
+	    "node's network namespace (NamespaceOption NODE), no CNI",
+	    "order", suite->order == SUITE_ORDER_INTERLEAVED ? "interleaved" : "sequential",
+	    "quick", opts->quick, "tracing", opts->observer != NULL, "syscall_latency",
+	    opts->observer != NULL && (opts->syscall_latency || suite->syscall_latency), "endpoint",
+	    opts->endpoint ? opts->endpoint : "embedded containerd", "runsc_sandbox",
+	    "oci/runsc: one sandbox per container (runsc run); cri/*/runsc: see "
+	    "target_info");
 	json_object_set_new(meta, "target_info", json_object());
 	return meta;
 }

@@ -193,6 +193,7 @@ static int do_step(struct engine *e, const struct suite_step *st, assay_error_t 
 	info.image = b->def->image;
 	info.run_index = spec.run_index;
 	info.warmup = st->warmup;
+	info.syscall_latency = e->opts->syscall_latency || e->suite->syscall_latency;
 
 	run_progress_step(&e->progress, "%s  %s  run %u/%u%s", t->name, b->def->name, st->round + 1,
 	                  b->warmup + b->runs, st->warmup ? " (warm-up)" : "");

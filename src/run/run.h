@@ -23,6 +23,7 @@ struct run_options {
 	const char *out_dir;       /* NULL = results/<timestamp>-<suite>/ */
 	int verbosity;             /* -1 quiet, 0 normal, 1 verbose */
 	bool trace;                /* recorded in meta; the observer does the work */
+	bool syscall_latency;      /* the tracer's latency histograms (or the suite's option) */
 	bool report;               /* draw the figures and index.html at the end (report.c) */
 	struct observer *observer; /* NULL = no tracing */
 	const char *bin_dir;       /* NULL = build/bin */

@@ -473,6 +473,14 @@ static int options_pair(struct ctx *c, void *data, const char *key, yaml_node_t 
 		return get_uint(c, v, "auto-max-runs", 2, &s->auto_max_runs);
 	if (!strcmp(key, "auto-budget"))
 		return get_duration(c, v, "auto-budget", &s->auto_budget_s);
+	if (!strcmp(key, "syscall-latency")) {
+		cleanup_free char *b = NULL;
+
+		if (get_choice(c, v, "syscall-latency", "true|false|on|off", &b) < 0)
+			return -1;
+		s->syscall_latency = !strcmp(b, "true") || !strcmp(b, "on");
+		return 0;
+	}
 	return get_duration(c, v, "cri-timeout", &s->cri_timeout_s);
 }
 
@@ -484,9 +492,9 @@ struct top {
 
 static int top_pair(struct ctx *c, void *data, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
-	static const char *const options[] = {"pod-network", "cri-timeout",   "runsc-sandbox",
-	                                      "auto-target", "auto-max-runs", "auto-budget",
-	                                      NULL};
+	static const char *const options[] = {
+	    "pod-network",   "cri-timeout", "runsc-sandbox",   "auto-target",
+	    "auto-max-runs", "auto-budget", "syscall-latency", NULL};
 	struct top *t = data;
 	struct suite *s = t->s;
 	cleanup_free char *order = NULL;

@@ -9,7 +9,7 @@
  *   timeout: 120       # per-run timeout, seconds (default: each benchmark's own)
  *   output: results/x  # directory for results (default: results/<timestamp>-<name>/)
  *   options: {pod-network: node, cri-timeout: 30, runsc-sandbox: per-pod,
- *             auto-target: 3, auto-max-runs: 12, auto-budget: 9m}
+ *             auto-target: 3, auto-max-runs: 12, auto-budget: 9m, syscall-latency: false}
  *   benchmarks:
  *     - performance.syscall                     # name or glob, defaults
  *     - name: performance.cpu.time
@@ -76,6 +76,7 @@ struct suite {
 	unsigned auto_target_pct; /* default 3 */
 	unsigned auto_max_runs;   /* default 12 */
 	unsigned auto_budget_s;   /* default 540: the default suite within 10 minutes here */
+	bool syscall_latency;     /* the tracer's per-syscall latency histograms (default off) */
 };
 
 /* One step of the plan: run number `round` (0-based, warm-ups first) of cell target × bench. */

@@ -301,6 +301,8 @@ static int obs_run_begin(void *ctx, const struct observer_run *info)
 		if (tracer_calibrate(o->t, ATTR_ROLE_COLLECTOR, true, &err) < 0)
 			assay_error_release(&err); /* the runs just lack tracer_cost */
 	}
+	if (tracer_set_latency(o->t, info->syscall_latency, &err) < 0)
+		assay_error_release(&err); /* the runs just lack the histograms */
 	cgroups_forget(o);
 	json_decref(o->phases);
 	o->phases = json_object();

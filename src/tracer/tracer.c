@@ -28,6 +28,7 @@ struct tracer {
 	bool have_base;
 	bool calibrated;
 	struct ring_buffer *rb;
+	struct bpf_link *enter_link; /* attr_sys_enter, with syscall latency on */
 	FILE *events_out;
 	int ncpus;
 	struct attr_stats *percpu; /* lookup buffer: ncpus values */
@@ -395,6 +396,8 @@ int tracer_open(const struct tracer_options *opts, struct tracer **out, assay_er
 		goto fail;
 	}
 	t->skel->rodata->emit_events = opts && opts->events;
+	/* sys_enter only for latency (tracer_set_latency): counting needs sys_exit alone */
+	bpf_program__set_autoattach(t->skel->progs.attr_sys_enter, false);
 	if (attribution__load(t->skel) < 0) {
 		ret = bpf_error(err, errno, "tracer: load the BPF programs (root? BTF?)");
 		goto fail;
@@ -406,6 +409,10 @@ int tracer_open(const struct tracer_options *opts, struct tracer **out, assay_er
 	}
 	if (attribution__attach(t->skel) < 0) {
 		ret = bpf_error(err, errno, "tracer: attach the BPF programs");
+		goto fail;
+	}
+	if (opts && opts->syscall_latency && tracer_set_latency(t, true, err) < 0) {
+		ret = -1;
 		goto fail;
 	}
 	if (opts && opts->events) {
@@ -426,10 +433,27 @@ fail:
 	return ret;
 }
 
+int tracer_set_latency(struct tracer *t, bool on, assay_error_t *err)
+{
+	if (on && t->enter_link == NULL) {
+		t->enter_link = bpf_program__attach(t->skel->progs.attr_sys_enter);
+		if (t->enter_link == NULL) {
+			int e = errno;
+
+			return bpf_error(err, e, "tracer: attach the sys_enter program (latency)");
+		}
+	} else if (!on && t->enter_link) {
+		bpf_link__destroy(t->enter_link);
+		t->enter_link = NULL;
+	}
+	return 0;
+}
+
 void tracer_close(struct tracer *t)
 {
 	if (t == NULL)
 		return;
+	bpf_link__destroy(t->enter_link);
 	ring_buffer__free(t->rb);
 	attribution__destroy(t->skel);
 	free(t->percpu);
@@ -493,6 +517,15 @@ uint64_t tracer_lineage_cpu_ns(const struct tracer_stats *d)
 	return n;
 }
 
+uint64_t tracer_sys_ns(const struct attr_stats *s)
+{
+	unsigned __int128 ticks = (unsigned __int128)s->utime_ns + s->stime_ns;
+
+	if (ticks == 0)
+		return 0;
+	return (uint64_t)((unsigned __int128)s->cpu_ns * s->stime_ns / ticks);
+}
+
 static bool stats_empty(const struct attr_stats *s)
 {
 	return s->cpu_ns == 0 && s->nvcsw == 0 && s->nivcsw == 0 && tracer_syscall_total(s) == 0;
@@ -501,7 +534,7 @@ static bool stats_empty(const struct attr_stats *s)
 static json_t *stats_json(const struct attr_stats *s)
 {
 	json_t *o = json_object(), *sc = json_object(), *lat = json_array();
-	uint64_t sys = s->sys_ns < s->cpu_ns ? s->sys_ns : s->cpu_ns;
+	uint64_t sys = tracer_sys_ns(s);
 	int last = -1;
 
 	json_object_set_new(o, "cpu_ns", json_integer((json_int_t)s->cpu_ns));

@@ -26,7 +26,8 @@ struct tracer_stats {
 };
 
 struct tracer_options {
-	bool events;    /* exec and stub events, printed by tracer_poll_events */
+	bool events;          /* exec and stub events, printed by tracer_poll_events */
+	bool syscall_latency; /* per-syscall latency histograms (tracer_set_latency) */
 	bool calibrate; /* measure getppid's cost before attaching (tracer_calibrate does the rest)
 	                 */
 };
@@ -62,6 +63,10 @@ int tracer_calibrate(struct tracer *t, unsigned int role, bool lineage, assay_er
 /* NULL until tracer_calibrate. */
 const struct tracer_cost *tracer_cost(const struct tracer *t);
 
+/* Per-syscall latency histograms on or off: a program on sys_enter and two clock reads per
+ * syscall of a tracked task; off (the default), syscalls are only counted, at sys_exit. */
+int tracer_set_latency(struct tracer *t, bool on, assay_error_t *err);
+
 int tracer_snapshot(struct tracer *t, struct tracer_stats *out, assay_error_t *err);
 /* out = after - before (out may alias either). */
 void tracer_stats_diff(struct tracer_stats *out, const struct tracer_stats *after,
@@ -69,6 +74,9 @@ void tracer_stats_diff(struct tracer_stats *out, const struct tracer_stats *afte
 /* On-CPU time of the lineage, all roles. */
 uint64_t tracer_lineage_cpu_ns(const struct tracer_stats *d);
 uint64_t tracer_syscall_total(const struct attr_stats *s);
+/* System time of s: cpu_ns split by the kernel's tick-sampled stime/(utime+stime), as
+ * /proc/<pid>/stat and getrusage do (no tick: all user time). */
+uint64_t tracer_sys_ns(const struct attr_stats *s);
 
 /* {role: {cpu_ns, sys_ns, user_ns, nvcsw, nivcsw, faults, syscalls: {total, NAME: n…},
  * syscall_latency_log2_ns: [..]}} for the lineage's roles plus `kernel`; roles with nothing

@@ -44,6 +44,7 @@ static const char good[] = "name: mine\n"
                            "  pod-network: cni\n"
                            "  cri-timeout: 30s\n"
                            "  runsc-sandbox: per-container\n"
+                           "  syscall-latency: on\n"
                            "benchmarks:\n"
                            "  - performance.syscall\n"
                            "  - name: performance.cpu.time\n"
@@ -104,6 +105,7 @@ static void good_suite(void)
 	is_str(s->pod_network, "cni", "options.pod-network");
 	is_int(s->cri_timeout_s, 30, "options.cri-timeout");
 	is_str(s->runsc_sandbox, "per-container", "options.runsc-sandbox");
+	ok(s->syscall_latency, "options.syscall-latency");
 	ok(strstr(s->text, "name: mine") == s->text, "suite text kept for meta");
 	is_int(suite_cells(s), 21, "cells = targets × benchmarks");
 	is_int(suite_runs(s), 3 * (3 + 5 + 5 * 3), "runs include warm-ups");
@@ -177,8 +179,9 @@ static void bad_suites(void)
 		is_str(s->name, "t", "name defaults to the file's base name");
 		ok(s->runs == 3 && s->warmup == 1 && s->order == SUITE_ORDER_INTERLEAVED &&
 		       !strcmp(s->pod_network, "node") && !strcmp(s->runsc_sandbox, "per-pod") &&
-		       s->benches[0].timeout_s == 120,
-		   "defaults: 3 runs, 1 warm-up, interleaved, node network, registry timeout");
+		       s->benches[0].timeout_s == 120 && !s->syscall_latency,
+		   "defaults: 3 runs, 1 warm-up, interleaved, node network, registry timeout, no "
+		   "syscall latency");
 	}
 	suite_free(s);
 	free(msg);
@@ -241,10 +244,13 @@ static void bad_suites(void)
 	    "t.yaml:3:24: pod-network: expected one of node|cni, got `bridge`", "bad pod network");
 	bad(MIN "options: {color: red}\n",
 	    "t.yaml:3:11: options: unknown key `color` (expected one of: pod-network, cri-timeout, "
-	    "runsc-sandbox, auto-target, auto-max-runs, auto-budget)",
+	    "runsc-sandbox, auto-target, auto-max-runs, auto-budget, syscall-latency)",
 	    "unknown option");
 	bad(MIN "options: {auto-max-runs: 1}\n",
 	    "t.yaml:3:26: auto-max-runs: expected an integer >= 2, got `1`", "auto-max-runs >= 2");
+	bad(MIN "options: {syscall-latency: maybe}\n",
+	    "t.yaml:3:28: syscall-latency: expected one of true|false|on|off, got `maybe`",
+	    "bad syscall-latency");
 	bad(MIN "options: [x]\n", "t.yaml:3:10: options: expected a mapping, got a sequence",
 	    "options wrong type");
 	bad("targets: native\nbenchmarks: [performance.syscall]\n",

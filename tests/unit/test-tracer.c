@@ -100,7 +100,8 @@ static void test_json(void)
 	json_t *roles, *o, *sc, *lat, *out;
 
 	w->cpu_ns = 1000;
-	w->sys_ns = 1500; /* more than cpu: clamped so that user_ns stays >= 0 */
+	w->utime_ns = 0; /* only system ticks: all of cpu_ns is system time */
+	w->stime_ns = 4000000;
 	w->nvcsw = 3;
 	w->sc[110] = 5;
 	w->sc[ATTR_NR_SYSCALLS - 1] = 2;
@@ -108,7 +109,8 @@ static void test_json(void)
 	w->lat[0] = 1;
 	w->lat[4] = 2;
 	st->cpu_ns = 700;
-	st->sys_ns = 100;
+	st->utime_ns = 12000000; /* 3 user ticks, 1 system tick: cpu_ns split 3:1 */
+	st->stime_ns = 4000000;
 	d->slot[ATTR_ROLE_KERNEL].cpu_ns = 50;                    /* kernel threads: outside half */
 	d->slot[ATTR_ROLE_CRI_DAEMON].cpu_ns = 999;               /* someone else's daemon */
 	d->slot[ATTR_NR_ROLES + ATTR_ROLE_KERNEL].cpu_ns = 12345; /* impossible: not reported */
@@ -121,7 +123,8 @@ static void test_json(void)
 	ok(json_object_get(roles, "cri-daemon") == NULL, "roles outside the lineage are left out");
 	o = json_object_get(roles, "workload");
 	is_int(json_integer_value(json_object_get(o, "cpu_ns")), 1000, "workload cpu_ns");
-	is_int(json_integer_value(json_object_get(o, "sys_ns")), 1000, "sys_ns clamped to cpu_ns");
+	is_int(json_integer_value(json_object_get(o, "sys_ns")), 1000,
+	       "only system ticks: sys_ns is cpu_ns");
 	is_int(json_integer_value(json_object_get(o, "user_ns")), 0, "user_ns = cpu - sys");
 	is_int(json_integer_value(json_object_get(o, "nvcsw")), 3, "voluntary switches");
 	sc = json_object_get(o, "syscalls");
@@ -133,11 +136,15 @@ static void test_json(void)
 	is_int(json_array_size(lat), 5, "latency histogram trimmed after the last bucket");
 	is_int(json_integer_value(json_array_get(lat, 4)), 2, "bucket 4 (16..31 ns)");
 	o = json_object_get(roles, "stub");
-	is_int(json_integer_value(json_object_get(o, "user_ns")), 600, "stub user_ns");
+	is_int(json_integer_value(json_object_get(o, "user_ns")), 525,
+	       "stub user_ns: cpu_ns x utime / (utime + stime)");
+	is_int(json_integer_value(json_object_get(o, "sys_ns")), 175, "stub sys_ns: the rest");
 	o = json_object_get(roles, "kernel");
 	is_int(json_integer_value(json_object_get(o, "cpu_ns")), 50,
 	       "kernel is the host-wide kernel-thread figure");
 	json_decref(roles);
+	st->utime_ns = st->stime_ns = 0;
+	is_int(tracer_sys_ns(st), 0, "no tick at all: all user time, as the kernel has it");
 
 	out = tracer_outside_json(d);
 	is_int(json_integer_value(json_object_get(out, "cri-daemon")), 999,
