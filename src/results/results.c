@@ -513,6 +513,8 @@ int results_finish(struct results *r, assay_error_t *err)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_object_set_new(json_object_get(r->root, "meta"), "finished", json_string(stamp));
+	/* the comparisons once, at the end (results.json gets them from the same runs) */
+	results_compare_annotate(r->root);
 	if (results_save_meta(r, err) < 0)
 		return -1;
 	results_log_close(r->log);
