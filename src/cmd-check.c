@@ -54,6 +54,23 @@ static void print_row(const struct results_gate_row *r)
 	       r->threshold, c->na, c->nb, r->regression ? "  REGRESSION" : "");
 }
 
+/* The two hosts' noise, and a warning when they differed (host_noise of the runs). */
+static void print_noise(json_t *base, json_t *res)
+{
+	struct results_noise a, b;
+
+	results_noise_of(base, &a);
+	results_noise_of(res, &b);
+	if (a.runs == 0 || b.runs == 0)
+		return;
+	printf("host: baseline %zu of %zu runs disturbed, mean load %.2f; results %zu of %zu, "
+	       "mean load %.2f\n",
+	       a.disturbed, a.runs, a.load1, b.disturbed, b.runs, b.load1);
+	if (b.load1 > a.load1 * 1.5 + 0.5 || a.load1 > b.load1 * 1.5 + 0.5)
+		printf("warning: the hosts were loaded differently; differences may be the host's, "
+		       "not the software's (rerun both on a quiet host)\n");
+}
+
 int cmd_check(int argc, char **argv, assay_error_t *err)
 {
 	static const struct option options[] = {
@@ -111,6 +128,7 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 			print_row(&g.rows[i]);
 	printf("%zu figures: %zu slower, %zu faster, %zu same, %zu unknown, %zu missing\n", g.n,
 	       g.nslower, g.nfaster, g.nsame, g.nunknown, g.nmissing);
+	print_noise(base, res);
 	printf("gate: %s\n",
 	       g.nslower ? "FAIL (significantly worse beyond the threshold)" : "pass");
 	c = g.nslower ? 1 : 0;

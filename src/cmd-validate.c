@@ -60,6 +60,10 @@ static void summary(const struct suite *s, bool verbose)
 	}
 	printf("  cells        %zu (targets × benchmarks)\n", suite_cells(s));
 	printf("  runs         %zu (%zu warm-up, %zu measured)\n", runs, warm, runs - warm);
+	if (s->runs_auto)
+		printf(
+		    "  runs: auto   then rounds until ±%u%% (at most %u runs a cell, %us in all)\n",
+		    s->auto_target_pct, s->auto_max_runs, s->auto_budget_s);
 	printf("  order        %s\n",
 	       s->order == SUITE_ORDER_INTERLEAVED ? "interleaved" : "sequential");
 	printf("  estimate     ~");

@@ -171,3 +171,26 @@ int results_load_arg(const char *cmd, const char *arg, json_t **out, assay_error
 		                         cmd, arg, RESULTS_JSON);
 	return results_load(path, out, err);
 }
+
+void results_noise_of(json_t *root, struct results_noise *out)
+{
+	json_t *cell, *run;
+	size_t i, j;
+	double sum = 0;
+
+	memset(out, 0, sizeof(*out));
+	json_array_foreach(json_object_get(root, "cells"), i, cell)
+	{
+		json_array_foreach(json_object_get(cell, "runs"), j, run)
+		{
+			json_t *n = json_object_get(run, "host_noise");
+
+			if (!json_is_object(n))
+				continue;
+			out->runs++;
+			out->disturbed += json_is_true(json_object_get(n, "disturbed"));
+			sum += json_number_value(json_object_get(n, "load1"));
+		}
+	}
+	out->load1 = out->runs ? sum / (double)out->runs : NAN;
+}

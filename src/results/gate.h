@@ -47,6 +47,15 @@ void results_gate_run(json_t *baseline, json_t *results, double threshold, json_
 
 void results_gate_free(struct results_gate *g);
 
+/* The host's noise over a results root's runs (their host_noise records): how many runs carry
+ * one, how many were disturbed, their mean 1-minute load. A gate whose two sides' hosts were
+ * loaded differently says so: a "slower" may then be the host's, not the software's. */
+struct results_noise {
+	size_t runs, disturbed;
+	double load1; /* mean; NaN without records */
+};
+void results_noise_of(json_t *root, struct results_noise *out);
+
 /* Loads arg, a results directory or its results.json; usage errors start with "cmd: ". */
 int results_load_arg(const char *cmd, const char *arg, json_t **out, assay_error_t *err);
 

@@ -57,6 +57,17 @@ printf 'performance.cpu.time/* 500\nperformance.cpu.time/total_time_s 5\n' >"$tm
 rc=$?
 ok $((rc == 1 ? 0 : 1)) "the last matching line wins (5%: fails again, got $rc)"
 
+# host noise: the results' runs taken under load 9, the baseline's under 1: said, and warned
+mkdir "$tmp/q" "$tmp/l"
+jq '.cells[].runs[] |= . + {host_noise: {load1: 1, disturbed: false}}' "$base/results.json" >"$tmp/q/results.json"
+jq '.cells[].runs[] |= . + {host_noise: {load1: 9, disturbed: true}}' "$base/results.json" >"$tmp/l/results.json"
+"$collector" check "$tmp/q" "$tmp/l" >"$tmp/out"
+grep -q '^host: baseline 0 of [0-9]* runs disturbed, mean load 1.00; results [0-9]* of [0-9]*, mean load 9.00$' "$tmp/out" &&
+	grep -q '^warning: the hosts were loaded differently' "$tmp/out"
+ok $? "the two hosts' noise is said, and a difference warned about: $(grep -E '^(host|warning)' "$tmp/out" | tr '\n' ' ')"
+"$collector" check "$tmp/q" "$tmp/q" >"$tmp/out"
+! grep -q '^warning' "$tmp/out"; ok $? "no warning for alike hosts"
+
 printf 'performance.cpu.* lots\n' >"$tmp/bad"
 "$collector" check --thresholds "$tmp/bad" "$base" "$base" >"$tmp/out" 2>"$tmp/err"
 rc=$?

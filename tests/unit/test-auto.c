@@ -17,10 +17,10 @@ static json_t *cell_of_runs(int n, double spread, double other_spread)
 	for (int i = 0; i < n; i++) {
 		double k = (i % 3) - 1; /* -1, 0, 1 */
 
-		json_array_append_new(
-		    runs, json_pack("{s:b, s:{s:f, s:f}}", "warmup", 0, "figures",
-		                    "ns_per_call_getppid", 100 * (1 + spread * k), "ns_per_call_stat",
-		                    900 * (1 + other_spread * k)));
+		json_array_append_new(runs,
+		                      json_pack("{s:b, s:{s:f, s:f}}", "warmup", 0, "figures",
+		                                "ns_per_call_getppid", 100 * (1 + spread * k),
+		                                "ns_per_call_stat", 900 * (1 + other_spread * k)));
 	}
 	cell = json_pack("{s:s, s:o}", "benchmark", "performance.syscall", "summary",
 	                 results_summarize("performance.syscall", runs));
@@ -42,7 +42,8 @@ int main(void)
 
 	c = cell_of_runs(3, 0.01, 0.01);
 	w = run_auto_half_width(c, def, &level_ok);
-	ok(fabs(w - 1) < 1e-9 && !level_ok, "3 runs within ±1%%: half-width 1%%, but no 95%% interval");
+	ok(fabs(w - 1) < 1e-9 && !level_ok,
+	   "3 runs within ±1%%: half-width 1%%, but no 95%% interval");
 	ok(!run_auto_met(c, def, 3), "so not met: more runs");
 	json_decref(c);
 
