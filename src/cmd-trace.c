@@ -140,7 +140,7 @@ static void print_table(FILE *f, const struct tracer_stats *d, uint64_t wall_ns,
 }
 
 static json_t *report_json(char **cmd, int status, const struct tracer_stats *d, uint64_t wall_ns,
-                           struct child_cpu ru, int unreaped)
+                           struct child_cpu ru, int unreaped, bool latency)
 {
 	uint64_t indep = ru.user_ns + ru.sys_ns;
 	json_t *o = json_object(), *argv = json_array(), *cov = json_object();
@@ -164,6 +164,7 @@ static json_t *report_json(char **cmd, int status, const struct tracer_stats *d,
 	json_object_set_new(o, "coverage", json_real(indep ? (double)lineage / (double)indep : 0));
 	json_object_set_new(o, "coverage_detail", cov);
 	json_object_set_new(o, "unreaped", json_integer(unreaped));
+	json_object_set_new(o, "syscall_latency", json_boolean(latency));
 	return o;
 }
 
@@ -374,8 +375,8 @@ int cmd_trace(int argc, char **argv, assay_error_t *err)
 			f = out_f;
 		}
 		if (json) {
-			json_t *o =
-			    report_json(argv + optind, status, after, t1 - t0, cpu1, unreaped);
+			json_t *o = report_json(argv + optind, status, after, t1 - t0, cpu1,
+			                        unreaped, topts.syscall_latency);
 
 			json_dumpf(o, f, JSON_INDENT(2) | JSON_SORT_KEYS);
 			fputc('\n', f);
