@@ -391,6 +391,7 @@ int BPF_PROG(attr_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 			break;
 		case ATTR_ROLE_COLLECTOR:
 		case ATTR_ROLE_CRI_DAEMON:
+		case ATTR_ROLE_ENGINE:
 		case ATTR_ROLE_SHIM:
 			/* Helpers (ctr, unpigz, wrappers). Native workloads are in the exe table or
 			 * given their role by the run engine. */
