@@ -33,10 +33,15 @@ struct dockerd {
 	bool stopped;
 };
 
-static int write_config(const struct dockerd_opts *o, const char *path, assay_error_t *err)
+static int write_config(const struct dockerd_opts *o, const struct dockerd *d, const char *path,
+                        assay_error_t *err)
 {
 	cleanup_json json_t *cfg = json_object();
 	cleanup_free char *text = NULL;
+	cleanup_free char *key = xasprintf("%s/key.json", d->run_dir);
+
+	/* else dockerd 20.10 writes its identity to /etc/docker/key.json */
+	json_object_set_new(cfg, "deprecated-key-path", json_string(key));
 
 	/* runsc in its own network namespace would still want an interface: none at all */
 	if (o->runsc)
@@ -117,7 +122,7 @@ static int wait_ready(struct dockerd *d, unsigned timeout_ms, assay_error_t *err
 int daemon_dockerd_start(const struct dockerd_opts *o, struct dockerd **out, assay_error_t *err)
 {
 	struct dockerd *d = xcalloc(1, sizeof(*d));
-	cleanup_free char *config = NULL, *data = NULL, *exec = NULL, *pidf = NULL, *key = NULL;
+	cleanup_free char *config = NULL, *data = NULL, *exec = NULL, *pidf = NULL;
 	cleanup_close int logfd = -1;
 	int ret;
 
@@ -139,15 +144,13 @@ int daemon_dockerd_start(const struct dockerd_opts *o, struct dockerd **out, ass
 	data = xasprintf("--data-root=%s/data", d->run_dir);
 	exec = xasprintf("--exec-root=%s/exec", d->run_dir);
 	pidf = xasprintf("--pidfile=%s/dockerd.pid", d->run_dir);
-	/* else dockerd 20.10 writes its identity to /etc/docker/key.json */
-	key = xasprintf("--deprecated-key-path=%s/key.json", d->run_dir);
 	if (strlen(d->ctrd_sock) + strlen(".ttrpc") >=
 	    sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		ret = assay_error_usage(err, "run directory `%s` is too long for dockerd's sockets",
 		                        d->run_dir);
 		goto fail;
 	}
-	if (write_config(o, config, err) < 0)
+	if (write_config(o, d, config, err) < 0)
 		goto fail_ret;
 	logfd = open(d->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0) {
@@ -161,7 +164,6 @@ int daemon_dockerd_start(const struct dockerd_opts *o, struct dockerd **out, ass
 		                data,
 		                exec,
 		                pidf,
-		                key,
 		                host,
 		                cfg,
 		                "--bridge=none",

@@ -55,7 +55,8 @@ struct engine_priv {
 	char *global[8];
 	size_t n_global;
 	struct dockerd *dockerd;
-	char **refs; /* "image", "ref" pairs */
+	char *runroot; /* podman's, short: /tmp/assay-podman-XXXXXX */
+	char **refs;   /* "image", "ref" pairs */
 	size_t n_refs;
 	const char *current; /* the container being run, for on_stop */
 };
@@ -163,7 +164,7 @@ static void docker_watch(const struct target *t, const char *id, const struct ob
 
 static int podman_start(struct target *t, struct engine_priv *p, assay_error_t *err)
 {
-	static const char *const dirs[] = {"root", "runroot", "tmp", NULL};
+	static const char *const dirs[] = {"root", "tmp", NULL};
 
 	for (const char *const *d = dirs; *d; d++) {
 		cleanup_free char *path = xasprintf("%s/podman/%s", t->dir, *d);
@@ -172,7 +173,15 @@ static int podman_start(struct target *t, struct engine_priv *p, assay_error_t *
 			return -1;
 	}
 	p->global[p->n_global++] = xasprintf("--root=%s/podman/root", t->dir);
-	p->global[p->n_global++] = xasprintf("--runroot=%s/podman/runroot", t->dir);
+	/* podman wants a runroot of at most 50 characters */
+	{
+		char tmpl[] = "/tmp/assay-podman-XXXXXX";
+
+		if (mkdtemp(tmpl) == NULL)
+			return assay_error_make(err, errno, "mkdtemp `%s`", tmpl);
+		p->runroot = xstrdup(tmpl);
+	}
+	p->global[p->n_global++] = xasprintf("--runroot=%s", p->runroot);
 	p->global[p->n_global++] = xasprintf("--tmpdir=%s/podman/tmp", t->dir);
 	/* vfs: works on any file system (the run directory may be a tmpfs); the images are small */
 	p->global[p->n_global++] = xstrdup("--storage-driver=vfs");
@@ -578,7 +587,12 @@ static void engine_cleanup(struct target *t)
 	/* conmon, runtimes or mounts that survived, and the engine's whole state */
 	daemon_sweep(t->dir, NULL, &err);
 	assay_error_release(&err);
+	if (p->runroot) {
+		daemon_sweep(p->runroot, NULL, &err);
+		assay_error_release(&err);
+	}
 	cgroup_remove("/assay");
+	free(p->runroot);
 	for (size_t i = 0; i < 2 * p->n_refs; i++)
 		free(p->refs[i]);
 	for (size_t i = 0; i < p->n_global; i++)
