@@ -17,10 +17,9 @@ static const struct tracer_role roles[] = {
     /* the runtimes table's programs and helpers too (tracer_role_exes) */
     {ATTR_ROLE_OCI_RUNTIME,
      "oci-runtime",
-     "OCI runtime invocations (runc, crun, the runsc CLI, runc init, assay's helpers; LXC's "
-     "init in the container)",
+     "OCI runtime invocations (runc, crun, the runsc CLI, runc init, assay's helpers)",
      0x009E73,
-     {"init.lxc.static", "init.lxc", NULL}},
+     {NULL}},
     /* the runtimes table's own shims too */
     {ATTR_ROLE_SHIM,
      "shim",
