@@ -277,12 +277,13 @@ static int engine_probe(struct target *t, char **reason, assay_error_t *err)
 		return TARGET_SKIP;
 	}
 	if (e->daemon && !proc_which(e->daemon, NULL)) {
-		*reason = xasprintf("%s not installed (no %s in PATH)", e->name, e->daemon);
+		*reason =
+		    xasprintf("%s not installed (not in PATH): %s needs it", e->daemon, e->name);
 		return TARGET_SKIP;
 	}
 	cli = find_cli(e);
 	if (cli == NULL) {
-		*reason = xasprintf("%s not installed (no %s in PATH)", e->name, e->cli);
+		*reason = xasprintf("%s not installed (not in PATH)", e->cli);
 		return TARGET_SKIP;
 	}
 	program = target_runtime_program(t, reason);

@@ -43,7 +43,7 @@ static int lxc_probe(struct target *t, char **reason, assay_error_t *err)
 
 	(void)err;
 	if (!proc_which("lxc-execute", &bin)) {
-		*reason = xstrdup("LXC not installed (no lxc-execute in PATH)");
+		*reason = xstrdup("lxc-execute not installed (not in PATH): LXC's");
 		return TARGET_SKIP;
 	}
 	p = xcalloc(1, sizeof(*p));
