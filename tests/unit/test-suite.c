@@ -227,7 +227,7 @@ static void bad_suites(void)
 	bad("targets: []\nbenchmarks: [performance.syscall]\n",
 	    "t.yaml:1:10: targets: expected at least one target", "no targets");
 	bad("targets: [native, oci]\nbenchmarks: [performance.syscall]\n",
-	    "t.yaml:1:19: targets: expected native, oci/RUNTIME or cri/DAEMON/HANDLER (e.g. "
+	    "t.yaml:1:19: targets: expected native, oci/RUNTIME, cri/DAEMON/HANDLER, engine/ENGINE/RUNTIME or lxc (e.g. "
 	    "oci/runc, cri/containerd/runsc), got `oci`",
 	    "bad target name");
 	bad("targets: [native, native]\nbenchmarks: [performance.syscall]\n",
