@@ -421,9 +421,19 @@ int BPF_PROG(attr_exec, struct task_struct *task, pid_t old_pid, struct linux_bi
 			/* runc init re-execs a sealed memfd copy of itself before the workload. */
 			role = is_memfd(bprm->file) ? old : container_role(bprm);
 			break;
+		case ATTR_ROLE_SHIM:
+			/* LXC's monitor forks the container's init and it execs the workload, no
+			 * runtime binary between: in a pid namespace of its own it is the container
+			 */
+			if (BPF_CORE_READ(task, thread_pid, level) > 0) {
+				role = container_role(bprm);
+				break;
+			}
+			role = ATTR_ROLE_OTHER;
+			break;
 		case ATTR_ROLE_COLLECTOR:
 		case ATTR_ROLE_CRI_DAEMON:
-		case ATTR_ROLE_SHIM:
+		case ATTR_ROLE_ENGINE:
 			/* Helpers (ctr, unpigz, wrappers). Native workloads are in the exe table or
 			 * given their role by the run engine. */
 			role = ATTR_ROLE_OTHER;

@@ -9,4 +9,8 @@ int cgroup_remove(const char *rel);
 /* Same, retrying for up to timeout_ms while the cgroup's last tasks exit. 0 when all gone. */
 int cgroup_remove_wait(const char *rel, unsigned timeout_ms);
 
+/* cgroup_remove_wait of rel after its sub-cgroups (a run's own parent: the engine's container
+ * cgroup and Podman's conmon, LXC's lxc.pivot below it). */
+int cgroup_remove_tree(const char *rel, unsigned timeout_ms);
+
 #endif

@@ -3,7 +3,7 @@
 # and the runsc adapter (src/adapter/ → $(B)/libexec/assay-runsc, the runtime
 # binary the runc v2 shim runs for handler runsc). Their tests: tests/unit/test-cri*.c,
 # tests/cri/cri-drive.c and tests/integration/cri-*.sh.
-DEB_PKGS += containerd runc runsc crun skopeo protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libjansson-dev \
+DEB_PKGS += containerd runc runsc crun skopeo docker.io podman conmon lxc umoci protobuf-c-compiler libprotobuf-c-dev libgrpc-dev libjansson-dev \
 	libyaml-dev libssl-dev jq
 
 CRI_GEN := $(B)/gen/cri.pb-c.c $(B)/gen/cri.pb-c.h

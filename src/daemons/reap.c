@@ -22,6 +22,7 @@
 
 #include "daemons/daemon.h"
 #include "daemons/internal.h"
+#include "daemons/dockerd.h"
 #include "lib/fs.h"
 #include "lib/util.h"
 
@@ -535,4 +536,20 @@ int daemon_reclaim(const char *run_dir, assay_error_t *err)
 	ret = daemon_stop(&d, err);
 	free(d.sock_path);
 	return ret < 0 ? ret : 1;
+}
+
+int daemon_sweep(const char *dir, const char *containerd_sock, assay_error_t *err)
+{
+	struct daemon d = {0};
+	cleanup_free char *real = realpath(dir, NULL);
+	int ret;
+
+	if (real == NULL)
+		return errno == ENOENT ? 0 : assay_error_make(err, errno, "sweep `%s`", dir);
+	d.run_dir = real;
+	d.sock_path =
+	    containerd_sock ? xstrdup(containerd_sock) : xasprintf("%s/containerd.sock", real);
+	ret = daemon_stop(&d, err);
+	free(d.sock_path);
+	return ret;
 }

@@ -68,7 +68,7 @@ static size_t runtime_argv(struct target *t, char **argv)
 static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 {
 	struct oci_priv *p;
-	char *bin = NULL;
+	char *bin;
 
 	(void)err;
 	if (row(t) && row(t)->binary == NULL) {
@@ -77,24 +77,9 @@ static int oci_probe(struct target *t, char **reason, assay_error_t *err)
 		                    t->runtime, row(t)->shim, t->runtime);
 		return TARGET_SKIP;
 	}
-	if (!proc_which(t->runtime, &bin)) {
-		*reason = xasprintf("OCI runtime `%s` not installed (not in PATH)", t->runtime);
+	bin = target_runtime_program(t, reason);
+	if (bin == NULL)
 		return TARGET_SKIP;
-	}
-	/* a runtime that needs a helper of assay's here goes through it (crun: assay-crun, which
-	 * hides a cgroup v2 hierarchy crun would refuse) */
-	if (row(t) && row(t)->helper_oci && runtime_needs_helper(row(t))) {
-		char *helper = assay_libexec_path(row(t)->helper);
-
-		free(bin);
-		if (helper == NULL) {
-			*reason = xasprintf("the %s helper was not found (make builds "
-			                    "build/libexec/%s)",
-			                    row(t)->helper, row(t)->helper);
-			return TARGET_SKIP;
-		}
-		bin = helper;
-	}
 	p = xcalloc(1, sizeof(*p));
 	p->bin = bin;
 	p->state = xasprintf("%s/state", t->dir);

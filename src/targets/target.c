@@ -24,6 +24,7 @@
 #include "lib/json.h"
 #include "lib/layout.h"
 #include "lib/util.h"
+#include "runtimes/runtimes.h"
 
 void target_free(struct target *t)
 {
@@ -235,4 +236,28 @@ char *target_scratch_new(struct target *t, assay_error_t *err)
 	/* a workload running as another uid (gVisor's Sentry maps it) must still write there */
 	chmod(path, 01777);
 	return steal_pointer(&path);
+}
+
+char *target_runtime_program(const struct target *t, char **reason)
+{
+	const struct runtime *row = runtime_find(t->runtime);
+	char *bin = NULL;
+
+	if (!proc_which(t->runtime, &bin)) {
+		*reason = xasprintf("OCI runtime `%s` not installed (not in PATH)", t->runtime);
+		return NULL;
+	}
+	/* a runtime that needs a helper of assay's here goes through it (crun: assay-crun, which
+	 * hides a cgroup v2 hierarchy crun would refuse) */
+	if (row && row->helper_oci && runtime_needs_helper(row)) {
+		char *helper = assay_libexec_path(row->helper);
+
+		free(bin);
+		if (helper == NULL)
+			*reason = xasprintf("the %s helper was not found (make builds "
+			                    "build/libexec/%s)",
+			                    row->helper, row->helper);
+		return helper;
+	}
+	return bin;
 }

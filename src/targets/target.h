@@ -180,6 +180,10 @@ struct target_spawn {
  * Returns an enum proc_wait (lib/proc.h): PROC_EXITED, or PROC_TIMED_OUT / PROC_STOPPED after
  * the child was killed; <0 on errors. */
 int target_spawn_wait(const struct target_spawn *s, int *status, assay_error_t *err);
+/* The program that runs t->runtime's containers on this host: the runtime from PATH, or assay's
+ * helper for it where the host needs one (crun: assay-crun). malloc'd; NULL with *reason
+ * (malloc'd) when it is not there. */
+char *target_runtime_program(const struct target *t, char **reason);
 /* Extracts the first layer of the OCI layout dir into rootfs (created). */
 int target_extract_image(const char *layout, const char *rootfs, assay_error_t *err);
 
@@ -200,5 +204,7 @@ char *target_cri_endpoint(const struct target *t);
 extern const struct target_ops target_native_ops;
 extern const struct target_ops target_oci_ops;
 extern const struct target_ops target_cri_ops;
+extern const struct target_ops target_engine_ops;
+extern const struct target_ops target_lxc_ops;
 
 #endif

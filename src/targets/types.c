@@ -13,6 +13,8 @@ static const struct target_type types[] = {
     {"native", "native", &target_native_ops, 0.01, 0.01},
     {"oci/", "oci/RUNTIME", &target_oci_ops, 0.15, 0.8},
     {"cri/", "cri/DAEMON/HANDLER", &target_cri_ops, 0.3, 1.0},
+    {"engine/", "engine/ENGINE/RUNTIME", &target_engine_ops, 0.5, 1.2},
+    {"lxc", "lxc", &target_lxc_ops, 0.1, 0.1},
 };
 
 #define N_TYPES (sizeof(types) / sizeof(types[0]))
