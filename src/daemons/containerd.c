@@ -589,7 +589,7 @@ int daemon_restart(struct daemon *d, assay_error_t *err)
 		d->client = NULL;
 	}
 	/* its shims, containers, mounts and state go: the new one starts empty */
-	if (daemon_sweep(d, err) < 0)
+	if (daemon_reap_run_dir(d, err) < 0)
 		return assay_error_wrap(err, "restart: reaping what containerd left");
 	free(d->run_dir);
 	d->run_dir = NULL;

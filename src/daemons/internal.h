@@ -40,6 +40,6 @@ bool daemon_containerd_gone(struct daemon *d);
 /* What daemon_stop does once containerd is gone: kills what still mentions the run directory
  * (shims, runtimes, sandboxes) and their descendants, removes their cgroups and shim sockets,
  * unmounts below the run directory and removes it. */
-int daemon_sweep(struct daemon *d, assay_error_t *err);
+int daemon_reap_run_dir(struct daemon *d, assay_error_t *err);
 
 #endif

@@ -405,7 +405,7 @@ static int unmount_below(const char *dir, assay_error_t *err)
 	return ret;
 }
 
-int daemon_sweep(struct daemon *d, assay_error_t *err)
+int daemon_reap_run_dir(struct daemon *d, assay_error_t *err)
 {
 	struct cgroups cg = {0};
 	int ret = 0;
@@ -482,7 +482,7 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 			wait_gone(d, STOP_TIMEOUT_MS);
 		}
 	}
-	if (daemon_sweep(d, err) < 0)
+	if (daemon_reap_run_dir(d, err) < 0)
 		ret = -1;
 	if (d->made_shim_dir)
 		rmdir(SHIM_SOCKET_DIR);
