@@ -1,5 +1,6 @@
 /* Two cells' figures compared with an interval (compare.h). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/stats.h"
@@ -57,21 +58,41 @@ static int compare_summaries(json_t *sa, json_t *sb, struct results_cmp *out)
 	return 0;
 }
 
-int results_compare_cells(json_t *a, json_t *b, const char *figure, struct results_cmp *out)
+bool results_figure_fixed(json_t *cell, const char *figure)
+{
+	const char *t = json_string_value(json_object_get(json_object_get(cell, "params"), "time"));
+
+	/* a run of `time` seconds lasts what the suite said: its total_time_s answers nothing */
+	return !strcmp(figure, "total_time_s") && t && strtod(t, NULL) > 0;
+}
+
+/* The median of a cell's figure from its summary (NaN without). */
+static double summary_median(json_t *cell, const char *figure)
+{
+	return stat_num(json_object_get(json_object_get(cell, "summary"), figure), "median");
+}
+
+int results_compare_rel(json_t *a, json_t *ra, json_t *b, json_t *rb, const char *figure,
+                        struct results_cmp *out)
 {
 	json_t *sa = json_object_get(json_object_get(a, "summary"), figure);
 	json_t *sb = json_object_get(json_object_get(b, "summary"), figure);
 	const char *better = cell_str(sa, "better");
-	cleanup_free double *va = NULL, *vb = NULL;
+	cleanup_free double *va = NULL, *vb = NULL, *vra = NULL, *vrb = NULL;
 	size_t na = measured_values(a, figure, &va), nb = measured_values(b, figure, &vb);
+	size_t nra = ra ? measured_values(ra, figure, &vra) : 0;
+	size_t nrb = rb ? measured_values(rb, figure, &vrb) : 0;
 	struct stats_ratio r;
 	int sign;
 
 	memset(out, 0, sizeof(*out));
+	if (results_figure_fixed(a, figure) || results_figure_fixed(b, figure))
+		return -1;
 	if (!*better)
 		better = cell_str(sb, "better");
-	if (na >= 2 && nb >= 2 &&
-	    stats_ratio_ci(va, na, vb, nb, RESULTS_CMP_LEVEL, &r, NULL) == 0) {
+	if (na >= 2 && nb >= 2 && (!ra || nra >= 2) && (!rb || nrb >= 2) &&
+	    stats_rel_ratio_ci(va, na, ra ? vra : NULL, nra, vb, nb, rb ? vrb : NULL, nrb,
+	                       RESULTS_CMP_LEVEL, &r, NULL) == 0) {
 		out->ratio = r.ratio;
 		out->low = r.low;
 		out->high = r.high;
@@ -80,6 +101,15 @@ int results_compare_cells(json_t *a, json_t *b, const char *figure, struct resul
 		out->from_runs = true;
 	} else if (compare_summaries(sa, sb, out) < 0) {
 		return -1;
+	} else if (ra || rb) {
+		/* relative without runs: the medians' ratio, no interval */
+		double mra = ra ? summary_median(ra, figure) : 1,
+		       mrb = rb ? summary_median(rb, figure) : 1;
+
+		if (!(mra > 0) || !(mrb > 0))
+			return -1;
+		out->ratio = out->ratio / mra * mrb;
+		out->low = out->high = NAN;
 	}
 	sign = stats_ratio_sign(out->low, out->high);
 	if (!strcmp(better, "higher")) {
@@ -99,6 +129,11 @@ int results_compare_cells(json_t *a, json_t *b, const char *figure, struct resul
 		out->verdict =
 		    (sign > 0) == !strcmp(better, "higher") ? RESULTS_FASTER : RESULTS_SLOWER;
 	return 0;
+}
+
+int results_compare_cells(json_t *a, json_t *b, const char *figure, struct results_cmp *out)
+{
+	return results_compare_rel(a, NULL, b, NULL, figure, out);
 }
 
 const char *results_verdict_name(enum results_verdict v)

@@ -32,7 +32,15 @@ struct results_cmp {
 };
 
 /* Compares figure of cell a with the same figure of cell b (cells as in results.json: "runs",
- * "summary"). -1 when either has no median of it (or b's is 0). */
+ * "summary"). -1 when either has no median of it (or b's is 0) or the figure is fixed. */
+/* Whether a cell's figure is one its suite fixed (total_time_s of a run of `time` seconds):
+ * nothing to compare. */
+bool results_figure_fixed(json_t *cell, const char *figure);
+/* The same with each side relative to a reference cell of its own results (ra for a, rb for b;
+ * either NULL: none): (a / ra) / (b / rb), e.g. a target's cost over native compared between two
+ * runs, so what moved the whole host (native included) cancels. */
+int results_compare_rel(json_t *a, json_t *ra, json_t *b, json_t *rb, const char *figure,
+                        struct results_cmp *out);
 int results_compare_cells(json_t *a, json_t *b, const char *figure, struct results_cmp *out);
 
 /* "faster", "slower", "same", "unknown". */
