@@ -39,6 +39,23 @@ bool run_auto_met(json_t *cell, const struct benchmark *def, double target_pct)
 	return level_ok && w <= target_pct;
 }
 
+static bool wider(double a, double b)
+{
+	return isnan(a) ? !isnan(b) : !isnan(b) && a > b;
+}
+
+void run_auto_rank(const double *width, size_t n, size_t *order)
+{
+	/* insertion sort: stable, and n is a suite's benchmarks */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		for (; j > 0 && wider(width[i], width[order[j - 1]]); j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
 json_t *run_auto_record(json_t *cell, const struct benchmark *def, const char *stopped,
                         double target_pct)
 {

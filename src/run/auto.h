@@ -20,6 +20,11 @@ double run_auto_half_width(json_t *cell, const struct benchmark *def, bool *leve
 /* Whether the cell is met at target_pct. */
 bool run_auto_met(json_t *cell, const struct benchmark *def, double target_pct);
 
+/* order[0..n) := 0..n-1 sorted by width, widest first (NaN, nothing known yet, before all):
+ * the order in which runs: auto's rounds visit benchmarks, so a budget that runs out is spent
+ * where the answer is least clear. Ties keep their order. */
+void run_auto_rank(const double *width, size_t n, size_t *order);
+
 /* The cell's record (a new object). */
 json_t *run_auto_record(json_t *cell, const struct benchmark *def, const char *stopped,
                         double target_pct);

@@ -1,6 +1,7 @@
 /* The run engine behind `collector run`: suite → plan → targets → runs → results, with a
  * teardown that also runs after errors and stop signals. */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,8 +320,9 @@ static bool auto_wants(struct engine *e, size_t ti, size_t bi)
 	       !run_auto_met(cell_json(e, c), s->benches[bi].def, s->auto_target_pct);
 }
 
-/* Extra interleaved rounds, benchmark by benchmark, until every cell is met or at its maximum,
- * or the suite's budget (counted from t_start) would be exceeded by the next step. */
+/* Extra interleaved rounds, benchmark by benchmark (the least clear first), until every cell is met
+ * or at its maximum, or the suite's budget (counted from t_start) would be exceeded by the next
+ * step. */
 static int auto_rounds(struct engine *e, uint64_t t_start, bool *budget_hit, assay_error_t *err)
 {
 	const struct suite *s = e->suite;
@@ -329,8 +331,32 @@ static int auto_rounds(struct engine *e, uint64_t t_start, bool *budget_hit, ass
 
 	*budget_hit = false;
 	while (added && !signals_pending() && !*budget_hit) {
+		double width[s->n_benches];
+		size_t order[s->n_benches];
+
+		/* each round visits benchmarks widest first: its widest wanting cell, native aside
+		 */
+		for (size_t bi = 0; bi < s->n_benches; bi++) {
+			width[bi] = -1;
+			for (size_t ti = 0; ti < s->n_targets; ti++) {
+				bool level_ok;
+				double w;
+
+				if (!strcmp(s->targets[ti].name, "native") ||
+				    !auto_wants(e, ti, bi))
+					continue;
+				w = run_auto_half_width(cell_json(e, cell_of(e, ti, bi)),
+				                        s->benches[bi].def, &level_ok);
+				if (isnan(w) || w > width[bi])
+					width[bi] = w;
+				if (isnan(w))
+					break;
+			}
+		}
+		run_auto_rank(width, s->n_benches, order);
 		added = false;
-		for (size_t bi = 0; bi < s->n_benches && !*budget_hit; bi++) {
+		for (size_t k = 0; k < s->n_benches && !*budget_hit; k++) {
+			size_t bi = order[k];
 			bool want[s->n_targets], others = false;
 
 			for (size_t ti = 0; ti < s->n_targets; ti++) {

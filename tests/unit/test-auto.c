@@ -69,5 +69,17 @@ int main(void)
 	ok(isnan(run_auto_half_width(c, def, &level_ok)) && !level_ok && !run_auto_met(c, def, 3),
 	   "nothing measured: not met");
 	json_decref(c);
+
+	{
+		const double width[] = {1.0, 24.4, -1, NAN, 6.2, 24.4};
+		size_t order[6];
+
+		run_auto_rank(width, 6, order);
+		ok(order[0] == 3 && order[1] == 1 && order[2] == 5 && order[3] == 4 &&
+		       order[4] == 0 && order[5] == 2,
+		   "rounds visit benchmarks widest first (unknown before all, ties in suite order, "
+		   "none wanting last): %zu %zu %zu %zu %zu %zu",
+		   order[0], order[1], order[2], order[3], order[4], order[5]);
+	}
 	return tap_done();
 }
