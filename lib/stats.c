@@ -117,30 +117,46 @@ int stats_ratio_sign(double low, double high)
 	return low > 1 ? 1 : high < 1 ? -1 : 0;
 }
 
-int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
-                   struct stats_ratio *out, assay_error_t *err)
+/* The median of a resample of v, or 1 when v is NULL (no normaliser). */
+static double resampled_or_one(const double *v, size_t n, double *tmp, uint64_t *state)
+{
+	return v ? resampled_median(v, n, tmp, state) : 1;
+}
+
+int stats_rel_ratio_ci(const double *a, size_t na, const double *ra, size_t nra, const double *b,
+                       size_t nb, const double *rb, size_t nrb, double level,
+                       struct stats_ratio *out, assay_error_t *err)
 {
 	cleanup_free double *ratios = NULL, *tmp = NULL;
-	struct stats sa, sb;
+	struct stats sa, sb, sra = {.median = 1}, srb = {.median = 1};
 	uint64_t state = STATS_BOOTSTRAP_SEED;
-	size_t k = 0;
+	size_t k = 0, most = na;
 
-	if (stats_compute(a, na, &sa, err) < 0 || stats_compute(b, nb, &sb, err) < 0)
+	if (stats_compute(a, na, &sa, err) < 0 || stats_compute(b, nb, &sb, err) < 0 ||
+	    (ra && stats_compute(ra, nra, &sra, err) < 0) ||
+	    (rb && stats_compute(rb, nrb, &srb, err) < 0))
 		return -1;
-	if (sb.median == 0)
-		return assay_error_make(err, 0, "ratio of medians: the reference median is 0");
-	*out = (struct stats_ratio){
-	    .ratio = sa.median / sb.median, .low = NAN, .high = NAN, .level = level};
-	if (na < 2 || nb < 2)
+	if (sb.median == 0 || sra.median == 0)
+		return assay_error_make(err, 0, "ratio of medians: a reference median is 0");
+	*out = (struct stats_ratio){.ratio = sa.median / sra.median / (sb.median / srb.median),
+	                            .low = NAN,
+	                            .high = NAN,
+	                            .level = level};
+	if (na < 2 || nb < 2 || (ra && nra < 2) || (rb && nrb < 2))
 		return 0;
+	most = nb > most ? nb : most;
+	most = ra && nra > most ? nra : most;
+	most = rb && nrb > most ? nrb : most;
 	ratios = xmalloc(STATS_BOOTSTRAP_RESAMPLES * sizeof(*ratios));
-	tmp = xmalloc((na > nb ? na : nb) * sizeof(*tmp));
+	tmp = xmalloc(most * sizeof(*tmp));
 	for (size_t i = 0; i < STATS_BOOTSTRAP_RESAMPLES; i++) {
 		double ma = resampled_median(a, na, tmp, &state);
 		double mb = resampled_median(b, nb, tmp, &state);
+		double mra = resampled_or_one(ra, nra, tmp, &state);
+		double mrb = resampled_or_one(rb, nrb, tmp, &state);
 
-		if (mb != 0)
-			ratios[k++] = ma / mb;
+		if (mb != 0 && mra != 0)
+			ratios[k++] = ma / mra / (mb / mrb);
 	}
 	if (k == 0)
 		return 0;
@@ -149,4 +165,10 @@ int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, doubl
 	out->high = stats_quantile(ratios, k, (1 + level) / 2);
 	out->sign = stats_ratio_sign(out->low, out->high);
 	return 0;
+}
+
+int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+                   struct stats_ratio *out, assay_error_t *err)
+{
+	return stats_rel_ratio_ci(a, na, NULL, 0, b, nb, NULL, 0, level, out, err);
 }

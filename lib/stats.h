@@ -56,6 +56,13 @@ struct stats_ratio {
 int stats_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
                    struct stats_ratio *out, assay_error_t *err);
 
+/* The same for a ratio of ratios, (median(a) / median(ra)) / (median(b) / median(rb)), each of
+ * the four resampled alike: a figure relative to its reference measured in the same run (e.g.
+ * a target's against native), compared between two runs. ra or rb NULL: 1 in its place. */
+int stats_rel_ratio_ci(const double *a, size_t na, const double *ra, size_t nra, const double *b,
+                       size_t nb, const double *rb, size_t nrb, double level,
+                       struct stats_ratio *out, assay_error_t *err);
+
 /* The verdict of an interval [low, high] of a ratio against 1: 1 above, -1 below, 0 holding it
  * (or NaN). */
 int stats_ratio_sign(double low, double high);

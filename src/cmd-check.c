@@ -14,22 +14,27 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "Usage: collector check [--threshold PCT] [--thresholds FILE] [--all] BASELINE "
-	    "RESULTS\n"
+	    "Usage: collector check [--threshold PCT] [--thresholds FILE] [--absolute] [--all]\n"
+	    "                       BASELINE RESULTS\n"
 	    "\n"
 	    "The regression gate: every figure of RESULTS against the same target, benchmark\n"
-	    "and figure of BASELINE (results directories, or their results.json). Each gets\n"
+	    "and figure of BASELINE (results directories, or their results.json). A target's\n"
+	    "figure is taken relative to native's in its own results (its cost over native),\n"
+	    "so a host that got slower as a whole cancels out; native's figures are shown\n"
+	    "(\"drift\" when they moved) but gate nothing unless --absolute. Each figure gets\n"
 	    "its cost (× BASELINE; above 1 is worse, whether higher or lower is better) with\n"
-	    "the 95%% bootstrap interval of the ratio of medians, and a verdict: slower (the\n"
-	    "whole interval above 1 and the cost beyond the threshold), faster (the mirror\n"
-	    "image), same (otherwise), unknown (fewer than 2 runs a side), missing (not\n"
-	    "measured in RESULTS).\n"
+	    "the 95%% bootstrap interval, and a verdict: slower (the whole interval beyond\n"
+	    "1 + threshold: significantly worse by more than it), faster (the mirror image),\n"
+	    "same (otherwise), unknown (fewer than 2 runs a side), missing (not measured in\n"
+	    "RESULTS).\n"
 	    "\n"
 	    "Options:\n"
 	    "  --threshold PCT    how much worse a figure may get (default 5)\n"
 	    "  --thresholds FILE  per-figure thresholds: lines `PATTERN PCT`, PATTERN a glob\n"
 	    "                     over BENCHMARK/FIGURE or TARGET:BENCHMARK/FIGURE (last match\n"
 	    "                     wins; # comments)\n"
+	    "  --absolute         raw figures, native gated too (a kernel or host change:\n"
+	    "                     run both on one quiet host)\n"
 	    "  --all              print every figure (default: those not `same`, and the count)\n"
 	    "  -h, --help         this text\n"
 	    "\n"
@@ -50,8 +55,9 @@ static void print_row(const struct results_gate_row *r)
 	printf("  now %.6g  ×%.3f", r->median, c->cost);
 	if (isfinite(c->cost_low) && isfinite(c->cost_high))
 		printf(" [%.3f–%.3f]", c->cost_low, c->cost_high);
-	printf("  %s, threshold %g%%, %zu vs %zu runs%s\n", results_verdict_name(c->verdict),
-	       r->threshold, c->na, c->nb, r->regression ? "  REGRESSION" : "");
+	printf("  %s, threshold %g%%, %zu vs %zu runs%s%s\n", results_verdict_name(c->verdict),
+	       r->threshold, c->na, c->nb, r->relative ? ", over native" : "",
+	       r->regression ? "  REGRESSION" : "");
 }
 
 /* The two hosts' noise, and a warning when they differed (host_noise of the runs). */
@@ -77,13 +83,14 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 	    {"threshold", required_argument, NULL, 't'},
 	    {"thresholds", required_argument, NULL, 'f'},
 	    {"all", no_argument, NULL, 'a'},
+	    {"absolute", no_argument, NULL, 'A'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	cleanup_json json_t *base = NULL, *res = NULL, *thresholds = NULL;
 	struct results_gate g;
 	double threshold = 5;
-	bool all = false;
+	bool all = false, absolute = false;
 	char *end;
 	int c;
 
@@ -107,6 +114,9 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 		case 'a':
 			all = true;
 			break;
+		case 'A':
+			absolute = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -122,12 +132,17 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 	if (results_load_arg("check", argv[optind], &base, err) < 0 ||
 	    results_load_arg("check", argv[optind + 1], &res, err) < 0)
 		return -1;
-	results_gate_run(base, res, threshold, thresholds, &g);
+	results_gate_run(base, res, threshold, thresholds, absolute, &g);
+	printf("costs: %s\n", absolute ? "absolute (raw figures, native gated)"
+	                               : "relative to each side's native (--absolute: raw)");
 	for (size_t i = 0; i < g.n; i++)
 		if (all || strcmp(g.rows[i].verdict, "same"))
 			print_row(&g.rows[i]);
-	printf("%zu figures: %zu slower, %zu faster, %zu same, %zu unknown, %zu missing\n", g.n,
+	printf("%zu figures: %zu slower, %zu faster, %zu same, %zu unknown, %zu missing", g.n,
 	       g.nslower, g.nfaster, g.nsame, g.nunknown, g.nmissing);
+	if (g.ndrift)
+		printf(", %zu drift (native moved: the host's, not gated)", g.ndrift);
+	printf("\n");
 	print_noise(base, res);
 	printf("gate: %s\n",
 	       g.nslower ? "FAIL (significantly worse beyond the threshold)" : "pass");

@@ -91,16 +91,17 @@ static void judge(struct results_gate_row *row, struct results_gate *g)
 	const struct results_cmp *c = &row->cmp;
 	double limit = 1 + row->threshold / 100;
 
+	/* significantly worse by more than the threshold: the whole interval beyond it */
 	if (c->verdict == RESULTS_UNKNOWN) {
 		row->verdict = "unknown";
 		g->nunknown++;
-	} else if (c->verdict == RESULTS_SLOWER && c->cost > limit) {
-		row->verdict = "slower";
-		row->regression = true;
-		g->nslower++;
-	} else if (c->verdict == RESULTS_FASTER && c->cost < 1 / limit) {
-		row->verdict = "faster";
-		g->nfaster++;
+	} else if (c->verdict == RESULTS_SLOWER && c->cost_low > limit) {
+		row->verdict = row->drift ? "drift" : "slower";
+		row->regression = !row->drift;
+		*(row->drift ? &g->ndrift : &g->nslower) += 1;
+	} else if (c->verdict == RESULTS_FASTER && c->cost_high < 1 / limit) {
+		row->verdict = row->drift ? "drift" : "faster";
+		*(row->drift ? &g->ndrift : &g->nfaster) += 1;
 	} else {
 		row->verdict = "same";
 		g->nsame++;
@@ -108,23 +109,39 @@ static void judge(struct results_gate_row *row, struct results_gate *g)
 }
 
 void results_gate_run(json_t *baseline, json_t *results, double threshold, json_t *thresholds,
-                      struct results_gate *g)
+                      bool absolute, struct results_gate *g)
 {
 	json_t *bcell, *st;
 	const char *figure;
 	size_t i;
 
 	memset(g, 0, sizeof(*g));
+	g->absolute = absolute;
 	json_array_foreach(json_object_get(baseline, "cells"), i, bcell)
 	{
 		const char *target = str(bcell, "target"), *benchmark = str(bcell, "benchmark");
 		json_t *cell = find_cell(results, target, benchmark);
+		bool native = !strcmp(target, "native");
+		json_t *bref = NULL, *ref = NULL;
 
+		if (!absolute && !native) {
+			bref = find_cell(baseline, "native", benchmark);
+			ref = find_cell(results, "native", benchmark);
+			if (bref == NULL || ref == NULL)
+				bref = ref = NULL;
+		}
 		json_object_foreach(json_object_get(bcell, "summary"), figure, st)
 		{
 			struct results_gate_row *row;
 			json_t *now = json_object_get(json_object_get(cell, "summary"), figure);
+			json_t *r = ref, *br = bref;
 
+			if (results_figure_fixed(bcell, figure))
+				continue;
+			/* relative only where both natives have the figure */
+			if (r && (!json_object_get(json_object_get(r, "summary"), figure) ||
+			          !json_object_get(json_object_get(br, "summary"), figure)))
+				r = br = NULL;
 			g->rows = xrealloc(g->rows, (g->n + 1) * sizeof(*g->rows));
 			row = &g->rows[g->n++];
 			*row = (struct results_gate_row){
@@ -135,9 +152,11 @@ void results_gate_run(json_t *baseline, json_t *results, double threshold, json_
 			    .median = json_number_value(json_object_get(now, "median")),
 			    .threshold =
 			        threshold_of(thresholds, threshold, target, benchmark, figure),
+			    .relative = r != NULL,
+			    .drift = !absolute && native,
 			};
 			if (now == NULL ||
-			    results_compare_cells(cell, bcell, figure, &row->cmp) < 0) {
+			    results_compare_rel(cell, r, bcell, br, figure, &row->cmp) < 0) {
 				row->median = NAN;
 				row->verdict = "missing";
 				g->nmissing++;

@@ -3,12 +3,18 @@
  * measurements, not hand-set bounds).
  *
  * Each figure's cost (how many times costlier RESULTS is, whatever the figure's direction) comes
- * with the 95% bootstrap interval of the ratio of medians (compare.h). A figure is
- *   slower   when its whole interval lies above 1 and the cost exceeds 1 + threshold: a
- *            regression, and the gate fails;
- *   faster   when its whole interval lies below 1 and the cost is under 1 / (1 + threshold);
- *   same     otherwise: no difference the runs can tell from noise, or one within the threshold
- *            (then the statistical verdict says which way);
+ * with the 95% bootstrap interval of the ratio of medians (compare.h). By default a target's
+ * figure is taken relative to native's in the same results (the cost over native, compared
+ * between the two: a host that got slower or faster as a whole, native included, cancels out;
+ * one run's figures are never compared with another day's absolutely); native's own figures
+ * are then shown, as "drift" when they moved, and gate nothing. absolute: raw figures, native
+ * gated too (a kernel or host change, both runs on one quiet host). A figure is
+ *   slower   when its whole interval lies beyond 1 + threshold (significantly worse by more
+ *            than the threshold): a regression, and the gate fails;
+ *   faster   when its whole interval lies under 1 / (1 + threshold);
+ *   drift    native moving so, in the relative mode (not gated);
+ *   same     otherwise: no difference the runs can tell from noise, or none beyond the
+ *            threshold (then the statistical verdict says which way);
  *   unknown  fewer than 2 runs on a side;
  *   missing  in BASELINE but not measured in RESULTS (reported; it does not fail the gate).
  * The threshold is 5 % unless a thresholds file says otherwise for the figure: lines
@@ -28,22 +34,26 @@ struct results_gate_row {
 	const char *target, *benchmark, *figure; /* borrowed from the results */
 	double base_median, median, threshold;   /* threshold in percent */
 	struct results_cmp cmp;                  /* RESULTS against BASELINE (when not missing) */
-	const char *verdict;                     /* slower, faster, same, unknown, missing */
+	const char *verdict;                     /* slower, faster, drift, same, unknown, missing */
 	bool regression;
+	bool relative; /* compared relative to native (each side's own) */
+	bool drift;    /* native in the relative mode: shown, never gating */
 };
 
 struct results_gate {
 	struct results_gate_row *rows;
 	size_t n;
-	size_t nslower, nfaster, nsame, nunknown, nmissing;
+	size_t nslower, nfaster, nsame, nunknown, nmissing, ndrift;
+	bool absolute;
 };
 
 /* Reads a thresholds file into [[PATTERN, PERCENT]...]; usage error naming the line when bad. */
 int results_gate_thresholds(const char *path, json_t **out, assay_error_t *err);
 
-/* Compares results with baseline (loaded roots; thresholds NULL or as above; threshold in %). */
+/* Compares results with baseline (loaded roots; thresholds NULL or as above; threshold in %;
+ * absolute: raw figures instead of relative to native). */
 void results_gate_run(json_t *baseline, json_t *results, double threshold, json_t *thresholds,
-                      struct results_gate *out);
+                      bool absolute, struct results_gate *out);
 
 void results_gate_free(struct results_gate *g);
 

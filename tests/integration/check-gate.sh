@@ -57,6 +57,37 @@ printf 'performance.cpu.time/* 500\nperformance.cpu.time/total_time_s 5\n' >"$tm
 rc=$?
 ok $((rc == 1 ? 0 : 1)) "the last matching line wins (5%: fails again, got $rc)"
 
+# A host slower as a whole (every figure of every cell, native's too, 30 % worse): relative to
+# native nothing moved (exit 0, native's own rows "drift"); --absolute gates raw figures (exit 1).
+# Native alone 4 times slower: every target got relatively faster, which gates nothing.
+scale='def sc($k): if type == "number" then (if $k then . * 1.3 else . / 1.3 end) else . end;
+	.cells |= map(. as $c | (.runs |= map(.figures |= with_entries(.key as $f
+	| .value |= sc($c.summary[$f].better == "lower")))) | (.summary |= with_entries(
+	(.value.better == "lower") as $lo | .value |= with_entries(if (.key | IN("median", "min",
+	"max", "p5", "p95", "ci_low", "ci_high")) then .value |= sc($lo) else . end))))'
+mkdir "$tmp/host"
+jq "$scale" "$base/results.json" >"$tmp/host/results.json"
+"$collector" check "$base" "$tmp/host" >"$tmp/out"
+ok $? "a host 30% slower as a whole: relative to native, exit 0"
+grep -q '^drift  *native ' "$tmp/out" && ! grep -qE '^(slower|faster) ' "$tmp/out" &&
+	grep -q ' drift (native moved' "$tmp/out"
+ok $? "native's rows say drift, no target slower: $(grep figures: "$tmp/out")"
+"$collector" check --absolute "$base" "$tmp/host" >"$tmp/out"
+rc=$?
+ok $((rc == 1 ? 0 : 1)) "--absolute: raw figures 30% worse fail the gate (got $rc)"
+grep -q '^costs: absolute' "$tmp/out" && grep -q '^slower  *native ' "$tmp/out"
+ok $? "and native is gated too"
+mkdir "$tmp/nat"
+jq '.cells |= map(if .target == "native" and .benchmark == "performance.cpu.time" then
+	(.runs |= map(if .figures.total_time_s then .figures.total_time_s *= 4 else . end))
+	| (.summary.total_time_s |= with_entries(if (.key | IN("median", "min", "max", "p5",
+	"p95", "ci_low", "ci_high")) then .value *= 4 else . end)) else . end)' \
+	"$base/results.json" >"$tmp/nat/results.json"
+"$collector" check "$base" "$tmp/nat" >"$tmp/out"
+ok $? "native 4 times slower: exit 0 (what moved is the reference)"
+grep -q '^faster  *oci/runc performance.cpu.time total_time_s .*over native' "$tmp/out"
+ok $? "the targets' cost over native fell: $(grep -m1 '^faster' "$tmp/out")"
+
 # host noise: the results' runs taken under load 9, the baseline's under 1: said, and warned
 mkdir "$tmp/q" "$tmp/l"
 jq '.cells[].runs[] |= . + {host_noise: {load1: 1, disturbed: false}}' "$base/results.json" >"$tmp/q/results.json"

@@ -55,6 +55,29 @@ static void ratios(void)
 	   "(%.3f-%.3f)",
 	   r.low, r.high);
 
+	{
+		/* ratio of ratios: a host 30% slower as a whole (target and native alike) */
+		double ta[8], tb[8], na[8], nb[8];
+
+		for (int i = 0; i < 8; i++) {
+			tb[i] = same_a[i] * 2;
+			nb[i] = same_b[i];
+			ta[i] = tb[i] * 1.3;
+			na[i] = nb[i] * 1.3;
+		}
+		stats_rel_ratio_ci(ta, 8, na, 8, tb, 8, nb, 8, 0.95, &r, &err);
+		ok(near(r.ratio, 1) && r.sign == 0,
+		   "relative to its reference: a host slower as a whole cancels (%.4f-%.4f)", r.low,
+		   r.high);
+		stats_ratio_ci(ta, 8, tb, 8, 0.95, &r2, &err);
+		ok(r2.sign == 1 && (r.high - r.low) / r.ratio > (r2.high - r2.low) / r2.ratio,
+		   "raw it is slower (%.4f-%.4f); the relative interval is the wider", r2.low,
+		   r2.high);
+		stats_rel_ratio_ci(ta, 8, nb, 8, tb, 8, nb, 8, 0.95, &r, &err);
+		ok(near(r.ratio, 1.3) && r.sign == 1, "the target alone 30%% slower: found (%.3f)",
+		   r.ratio);
+	}
+
 	ok(stats_ratio_ci(one, 1, b3, 3, 0.95, &r, &err) == 0 && isnan(r.low) && isnan(r.high) &&
 	       r.sign == 0 && near(r.ratio, 7.0 / 5),
 	   "one run: a ratio, no interval, no verdict");
