@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define START_VAR "ASSAY_WL_START"
@@ -26,6 +27,10 @@ void wl_canonical_start(char **argv, uint64_t *start_ns)
 
 	if (v) {
 		*start_ns = strtoull(v, NULL, 10);
+		/* exec'd as /proc/self/exe its comm is "exe": the workload's name again, for ps,
+		 * pgrep and the tracer's tables alike */
+		if (argv[0])
+			prctl(PR_SET_NAME, argv[0], 0, 0, 0);
 		return;
 	}
 	if (argv[0] == NULL)
