@@ -14,8 +14,8 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "Usage: collector check [--threshold PCT] [--thresholds FILE] [--absolute] [--all]\n"
-	    "                       BASELINE RESULTS\n"
+	    "Usage: collector check [--threshold PCT] [--thresholds FILE] [--absolute]\n"
+	    "                       [--all-figures] [--all] BASELINE RESULTS\n"
 	    "\n"
 	    "The regression gate: every figure of RESULTS against the same target, benchmark\n"
 	    "and figure of BASELINE (results directories, or their results.json). A target's\n"
@@ -23,10 +23,11 @@ static void usage(FILE *f)
 	    "so a host that got slower as a whole cancels out; native's figures are shown\n"
 	    "(\"drift\" when they moved) but gate nothing unless --absolute. Each figure gets\n"
 	    "its cost (× BASELINE; above 1 is worse, whether higher or lower is better) with\n"
-	    "the 95%% bootstrap interval, and a verdict: slower (the whole interval beyond\n"
+	    "the 99%% bootstrap interval, and a verdict: slower (the whole interval beyond\n"
 	    "1 + threshold: significantly worse by more than it), faster (the mirror image),\n"
 	    "same (otherwise), unknown (fewer than 2 runs a side), missing (not measured in\n"
-	    "RESULTS).\n"
+	    "RESULTS). Judged: each benchmark's headline figures (the ones that answer it),\n"
+	    "all of them with --all-figures.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --threshold PCT    how much worse a figure may get (default 5)\n"
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 	    "                     wins; # comments)\n"
 	    "  --absolute         raw figures, native gated too (a kernel or host change:\n"
 	    "                     run both on one quiet host)\n"
+	    "  --all-figures      judge every figure (tails, preparation times too)\n"
 	    "  --all              print every figure (default: those not `same`, and the count)\n"
 	    "  -h, --help         this text\n"
 	    "\n"
@@ -84,13 +86,14 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 	    {"thresholds", required_argument, NULL, 'f'},
 	    {"all", no_argument, NULL, 'a'},
 	    {"absolute", no_argument, NULL, 'A'},
+	    {"all-figures", no_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	cleanup_json json_t *base = NULL, *res = NULL, *thresholds = NULL;
 	struct results_gate g;
 	double threshold = 5;
-	bool all = false, absolute = false;
+	bool all = false, absolute = false, all_figures = false;
 	char *end;
 	int c;
 
@@ -117,6 +120,9 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 		case 'A':
 			absolute = true;
 			break;
+		case 'F':
+			all_figures = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -132,7 +138,7 @@ int cmd_check(int argc, char **argv, assay_error_t *err)
 	if (results_load_arg("check", argv[optind], &base, err) < 0 ||
 	    results_load_arg("check", argv[optind + 1], &res, err) < 0)
 		return -1;
-	results_gate_run(base, res, threshold, thresholds, absolute, &g);
+	results_gate_run(base, res, threshold, thresholds, absolute, all_figures, &g);
 	printf("costs: %s\n", absolute ? "absolute (raw figures, native gated)"
 	                               : "relative to each side's native (--absolute: raw)");
 	for (size_t i = 0; i < g.n; i++)

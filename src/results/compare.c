@@ -73,7 +73,7 @@ static double summary_median(json_t *cell, const char *figure)
 }
 
 int results_compare_rel(json_t *a, json_t *ra, json_t *b, json_t *rb, const char *figure,
-                        struct results_cmp *out)
+                        double level, struct results_cmp *out)
 {
 	json_t *sa = json_object_get(json_object_get(a, "summary"), figure);
 	json_t *sb = json_object_get(json_object_get(b, "summary"), figure);
@@ -91,8 +91,8 @@ int results_compare_rel(json_t *a, json_t *ra, json_t *b, json_t *rb, const char
 	if (!*better)
 		better = cell_str(sb, "better");
 	if (na >= 2 && nb >= 2 && (!ra || nra >= 2) && (!rb || nrb >= 2) &&
-	    stats_rel_ratio_ci(va, na, ra ? vra : NULL, nra, vb, nb, rb ? vrb : NULL, nrb,
-	                       RESULTS_CMP_LEVEL, &r, NULL) == 0) {
+	    stats_rel_ratio_ci(va, na, ra ? vra : NULL, nra, vb, nb, rb ? vrb : NULL, nrb, level,
+	                       &r, NULL) == 0) {
 		out->ratio = r.ratio;
 		out->low = r.low;
 		out->high = r.high;
@@ -133,7 +133,7 @@ int results_compare_rel(json_t *a, json_t *ra, json_t *b, json_t *rb, const char
 
 int results_compare_cells(json_t *a, json_t *b, const char *figure, struct results_cmp *out)
 {
-	return results_compare_rel(a, NULL, b, NULL, figure, out);
+	return results_compare_rel(a, NULL, b, NULL, figure, RESULTS_CMP_LEVEL, out);
 }
 
 const char *results_verdict_name(enum results_verdict v)

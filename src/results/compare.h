@@ -38,9 +38,10 @@ struct results_cmp {
 bool results_figure_fixed(json_t *cell, const char *figure);
 /* The same with each side relative to a reference cell of its own results (ra for a, rb for b;
  * either NULL: none): (a / ra) / (b / rb), e.g. a target's cost over native compared between two
- * runs, so what moved the whole host (native included) cancels. */
+ * runs, so what moved the whole host (native included) cancels; the interval at level (0.95:
+ * RESULTS_CMP_LEVEL). */
 int results_compare_rel(json_t *a, json_t *ra, json_t *b, json_t *rb, const char *figure,
-                        struct results_cmp *out);
+                        double level, struct results_cmp *out);
 int results_compare_cells(json_t *a, json_t *b, const char *figure, struct results_cmp *out);
 
 /* "faster", "slower", "same", "unknown". */

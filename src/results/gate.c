@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "benchmarks/benchmarks.h"
 #include "lib/util.h"
 #include "results/gate.h"
 #include "results/results.h"
@@ -109,7 +110,7 @@ static void judge(struct results_gate_row *row, struct results_gate *g)
 }
 
 void results_gate_run(json_t *baseline, json_t *results, double threshold, json_t *thresholds,
-                      bool absolute, struct results_gate *g)
+                      bool absolute, bool all_figures, struct results_gate *g)
 {
 	json_t *bcell, *st;
 	const char *figure;
@@ -123,6 +124,7 @@ void results_gate_run(json_t *baseline, json_t *results, double threshold, json_
 		json_t *cell = find_cell(results, target, benchmark);
 		bool native = !strcmp(target, "native");
 		json_t *bref = NULL, *ref = NULL;
+		const struct benchmark *def = benchmarks_find(benchmark);
 
 		if (!absolute && !native) {
 			bref = find_cell(baseline, "native", benchmark);
@@ -136,7 +138,8 @@ void results_gate_run(json_t *baseline, json_t *results, double threshold, json_
 			json_t *now = json_object_get(json_object_get(cell, "summary"), figure);
 			json_t *r = ref, *br = bref;
 
-			if (results_figure_fixed(bcell, figure))
+			if (results_figure_fixed(bcell, figure) ||
+			    (!all_figures && def && !benchmarks_is_headline(def, figure)))
 				continue;
 			/* relative only where both natives have the figure */
 			if (r && (!json_object_get(json_object_get(r, "summary"), figure) ||
@@ -155,8 +158,8 @@ void results_gate_run(json_t *baseline, json_t *results, double threshold, json_
 			    .relative = r != NULL,
 			    .drift = !absolute && native,
 			};
-			if (now == NULL ||
-			    results_compare_rel(cell, r, bcell, br, figure, &row->cmp) < 0) {
+			if (now == NULL || results_compare_rel(cell, r, bcell, br, figure,
+			                                       RESULTS_GATE_LEVEL, &row->cmp) < 0) {
 				row->median = NAN;
 				row->verdict = "missing";
 				g->nmissing++;
