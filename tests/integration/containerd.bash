@@ -6,7 +6,8 @@
 #                                      (root, state, runc's root in DIR; handler runc; no CNI)
 #   containerd_user_dirs NAME          tmp=/tmp/assay-test-NAME.XXXXXX, d=$tmp/ctd, sock in it,
 #                                      had_run_containerd; the skip when containerd is missing
-#   containerd_user_cleanup DIR TMP HAD_RUN_CONTAINERD   stops it, kills its shims, unmounts
+#   containerd_user_cleanup DIR TMP HAD_RUN_CONTAINERD   stops it, kills its containers (root
+#                                      file system under TMP) and shims, their pod cgroups, unmounts
 #                                      below TMP, removes TMP (and /run/containerd unless it was)
 ctd_pid=${ctd_pid:-}
 
@@ -65,9 +66,26 @@ containerd_user_config() { # dir sock pause_ref
 }
 
 containerd_user_cleanup() { # dir tmp had_run_containerd
-	local p m
+	local p m c cgs=()
 	containerd_stop
+	# its containers first (a killed shim leaves them running, re-parented to init): every
+	# process whose root file system lies under TMP, and then the cgroups they were in
+	for p in /proc/[0-9]*; do
+		head -1 "$p/mountinfo" 2>/dev/null | grep -q -F "=$2/" || continue
+		while IFS=: read -r _ _ c; do cgs+=("$c"); done <"$p/cgroup"
+		kill -KILL "${p#/proc/}" 2>/dev/null
+	done
 	for p in $(pgrep -f "containerd-shim.*-address $1/" 2>/dev/null); do kill -KILL "$p"; done
+	sleep 0.2
+	for c in $(printf '%s\n' "${cgs[@]}" | sort -u); do
+		[[ $c == /k8s.io/* ]] && rmdir /sys/fs/cgroup/*"$c" 2>/dev/null
+	done
+	# pod cgroups this daemon made and left empty (runc's, under the k8s.io namespace's parent)
+	for c in /sys/fs/cgroup/*/k8s.io/*/; do
+		[[ -d $c && ${k8s_cgroups_before:-} != *" $(basename "$c") "* ]] && rmdir "$c" 2>/dev/null
+	done
+	# runc's default parent of the k8s.io namespace's pods, if the test made it
+	((${had_k8s_cgroup:-1})) || rmdir /sys/fs/cgroup/*/k8s.io 2>/dev/null
 	awk -v d="$2/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r |
 		while read -r m; do umount -l "$m"; done
 	rmdir /sys/fs/cgroup/*/assay 2>/dev/null
@@ -84,5 +102,8 @@ containerd_user_dirs() { # name
 	ctd_pid=
 	had_run_containerd=0
 	[[ -d /run/containerd ]] && had_run_containerd=1
+	had_k8s_cgroup=0
+	[[ -d /sys/fs/cgroup/memory/k8s.io ]] && had_k8s_cgroup=1
+	k8s_cgroups_before=" $(ls /sys/fs/cgroup/memory/k8s.io 2>/dev/null | tr '\n' ' ') "
 	return 0
 }

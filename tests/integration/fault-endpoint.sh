@@ -54,4 +54,11 @@ r=$(jq -r '.cells[] | select(.target == "cri/containerd/runc") | "\(.status): \(
 n=$(jq '[.cells[] | select(.target == "native") | .runs[] | select(.failure == null)] | length' "$out/results.json")
 ok $((n == 2 ? 0 : 1)) "native's 2 runs still ran (got $n)"
 ((SECONDS - t0 < 30)); ok $? "it gave up in bounded time ($((SECONDS - t0)) s)"
+# the pod it left is that daemon's, which never came back: the test, as the user, cleans up
+containerd_user_cleanup "$d" "$tmp" "$had_run_containerd"
+left=
+for p in /proc/[0-9]*; do
+	head -1 "$p/mountinfo" 2>/dev/null | grep -q -F "=$tmp/" && left+=" ${p#/proc/}"
+done
+[[ -z $left ]]; ok $? "no container of that daemon left running after its cleanup${left:+:$left}"
 done_testing
