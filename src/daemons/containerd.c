@@ -334,6 +334,18 @@ static int wait_ready(struct daemon *d, unsigned timeout_ms, assay_error_t *err)
 
 /* --- start ----------------------------------------------------------------------------------- */
 
+/* What this daemon created outside its run directory, in RUN_DIR/made: a reclaim after the
+ * collector died (daemon_reclaim) removes it as daemon_stop would have. */
+static int write_made(const struct daemon *d, assay_error_t *err)
+{
+	cleanup_free char *path = xasprintf("%s/" DAEMON_MADE_FILE, d->run_dir);
+	cleanup_free char *text = xasprintf(
+	    "%s%s%s", d->made_run_containerd ? "run-containerd\n" : "",
+	    d->made_shim_dir ? "shim-dir\n" : "", d->made_k8s_cgroup ? "k8s-cgroup\n" : "");
+
+	return fs_write_atomic(path, text, strlen(text), err);
+}
+
 static int make_run_dir(struct daemon *d, const char *run_dir, assay_error_t *err)
 {
 	static const char *const subdirs[] = {"root",    "state",      "opt",  "cni",
@@ -370,7 +382,7 @@ static int make_run_dir(struct daemon *d, const char *run_dir, assay_error_t *er
 		if (mkdir(p, 0700) < 0)
 			return assay_error_make(err, errno, "mkdir `%s`", p);
 	}
-	return 0;
+	return write_made(d, err);
 }
 
 /* Config, containerd, the CRI answering, the pause image: what a start and a restart do once the

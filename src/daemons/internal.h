@@ -12,6 +12,8 @@
 #define TEARDOWN_CALL_TIMEOUT_MS 30000u
 /* Where containerd 1.6 shims put their sockets, whatever the daemon's own paths are. */
 #define SHIM_SOCKET_DIR "/run/containerd/s"
+/* In the run directory: what the daemon made outside it (one word a line). */
+#define DAEMON_MADE_FILE "made"
 
 struct daemon {
 	char *run_dir;

@@ -493,6 +493,20 @@ int daemon_stop(struct daemon *d, assay_error_t *err)
 	return ret;
 }
 
+/* Reads RUN_DIR/made (write_made): what the dead collector's daemon had created. */
+static void read_made(struct daemon *d)
+{
+	cleanup_free char *path = xasprintf("%s/" DAEMON_MADE_FILE, d->run_dir);
+	cleanup_free char *text = fs_read(path, 4096, NULL);
+
+	for (char *save = NULL, *w = text ? strtok_r(text, "\n", &save) : NULL; w;
+	     w = strtok_r(NULL, "\n", &save)) {
+		d->made_run_containerd |= strcmp(w, "run-containerd") == 0;
+		d->made_shim_dir |= strcmp(w, "shim-dir") == 0;
+		d->made_k8s_cgroup |= strcmp(w, "k8s-cgroup") == 0;
+	}
+}
+
 int daemon_reclaim(const char *run_dir, assay_error_t *err)
 {
 	struct daemon d = {0};
@@ -533,6 +547,7 @@ int daemon_reclaim(const char *run_dir, assay_error_t *err)
 		closedir(proc);
 	d.run_dir = real;
 	d.sock_path = xasprintf("%s/containerd.sock", real);
+	read_made(&d);
 	ret = daemon_stop(&d, err);
 	free(d.sock_path);
 	return ret < 0 ? ret : 1;

@@ -22,6 +22,10 @@ done
 ref() { jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' "build/images/$1/index.json"; }
 pause_ref=$(ref pause) cpu_ref=$(ref cpu)
 tmp=$(mktemp -d /tmp/assay-test-cri-lifecycle.XXXXXX)
+# The runc shim's cgroup parent, /k8s.io in every hierarchy: the daemon made it when it was absent,
+# so it must be gone again at the end, a reclaim after a killed collector included.
+had_k8s_cgroup=
+[[ -d /sys/fs/cgroup/memory/k8s.io ]] && had_k8s_cgroup=1
 driver_pid=
 cleanup() {
 	[[ -n $driver_pid ]] && kill -TERM "$driver_pid" 2>/dev/null && wait "$driver_pid" 2>/dev/null
@@ -224,4 +228,9 @@ for out in "$tmp"/*.out; do
 done
 ((${#left_sockets[@]} == 0)); ok $? "no shim socket of ours left in /run/containerd/s"
 ((${#left_sockets[@]})) && printf '#   left: %s\n' "${left_sockets[@]}"
+if [[ -z $had_k8s_cgroup ]]; then
+	left=$(ls -d /sys/fs/cgroup/*/k8s.io 2>/dev/null)
+	[[ -z $left ]]; ok $? "the k8s.io cgroup parents the daemons made are gone"
+	[[ -n $left ]] && printf '#   left: %s\n' $left
+fi
 done_testing
