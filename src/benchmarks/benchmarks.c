@@ -43,7 +43,13 @@
 		    "transparent huge pages for the working buffers (off: MADV_NOHUGEPAGE)",       \
 		    "off|on"                                                                       \
 	}
-#define P_COMMON P_THREADS, P_WARMUP, P_PERCENTILE, P_SEED, P_HUGE
+/* CPU pinning, by the workload itself (sched_setaffinity), so alike on every target. */
+#define P_CPUS                                                                                     \
+	{                                                                                          \
+		"cpus", BENCHMARK_PARAM_STRING, NULL, NULL,                                        \
+		    "pin the workload's threads to this CPU list (0, 0-1,3)"                       \
+	}
+#define P_COMMON P_THREADS, P_WARMUP, P_PERCENTILE, P_SEED, P_HUGE, P_CPUS
 /* For workloads timed per event (cpu, memory, fileio): events per pair of clock reads. */
 #define P_BATCH                                                                                    \
 	{                                                                                          \

@@ -38,6 +38,12 @@ for t in native oci/runc oci/runsc oci/crun cri/containerd/runc cri/containerd/r
 	jq -e --arg t "$t" '[.cells[] | select(.target == $t) | .runs[0].phases[].ns] | all(. > 0)' "$res" >/dev/null
 	ok $? "$t: phase timings recorded"
 done
+# cpus: the workload pins itself, the same call on every target, and says what it got
+for t in native oci/runc oci/runsc oci/crun cri/containerd/runc cri/containerd/runsc cri/containerd/crun; do
+	got=$(jq -c --arg t "$t" '.cells[] | select(.target == $t and .benchmark == "performance.cpu.time")
+		| .runs[0].workload.process | [.cpus, .affinity]' "$res")
+	[[ $got == '["1","1"]' ]]; ok $? "$t: cpu pinned to CPU 1 as the suite asked (cpus, affinity: $got)"
+done
 # the CRI targets time every CRI call
 want='["RunPodSandbox","CreateContainer","StartContainer","run","StopContainer","RemoveContainer","StopPodSandbox","RemovePodSandbox"]'
 for t in cri/containerd/runc cri/containerd/runsc cri/containerd/crun; do

@@ -297,7 +297,7 @@ static void bad_suites(void)
 	    "    params: {max-prime: 5}\n",
 	    "t.yaml:4:14: params: unknown parameter `max-prime` of performance.cpu.time (expected "
 	    "one of: cpu-max-prime, events, time, threads, warmup-time, percentile, rand-seed, "
-	    "huge-pages, time-batch)",
+	    "huge-pages, cpus, time-batch)",
 	    "unknown parameter");
 	bad("targets: [native]\nbenchmarks:\n  - name: performance.cpu.time\n"
 	    "    params: {events: [1]}\n",
@@ -311,7 +311,7 @@ static void bad_suites(void)
 	    "t.yaml:4:14: params: unknown parameter `cpu-max-prime` of performance.disk.rndrd "
 	    "(expected one of: time, file-num, file-total-size, file-block-size, file-extra-flags, "
 	    "file-fsync-freq, file-fsync-end, file-fsync-mode, threads, warmup-time, percentile, "
-	    "rand-seed, huge-pages, time-batch)",
+	    "rand-seed, huge-pages, cpus, time-batch)",
 	    "glob: a parameter must suit every benchmark it selects");
 }
 

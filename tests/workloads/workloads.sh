@@ -166,4 +166,30 @@ k=$(env LONG_VARIABLE="$(printf '%0500d' 0)" build/bin/cpu --time=0.05 --json)
 [[ $(jq -c .process <<<"$j") == "$(jq -c .process <<<"$k")" && $(jq -r .process.canonical <<<"$j") == true &&
 	$(jq -r .process.env_vars <<<"$j") == 1 ]]
 ok $? "two callers' environments, one process image: $(jq -c .process <<<"$k")"
+# --cpus: the workload pins itself (its threads inherit it) and records what it asked and got
+[[ $(jq -c '.process | [.cpus, .affinity]' <<<"$j") == "[null,\"$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/$$/status)\"]" ]]
+ok $? "not pinned by default: affinity is the caller's ($(jq -c .process <<<"$j"))"
+last=$(($(nproc) - 1))
+j=$(build/bin/cpu --cpus=$last --time=0.05 --json)
+[[ $(jq -c '.process | [.cpus, .affinity]' <<<"$j") == "[\"$last\",\"$last\"]" ]]
+ok $? "--cpus=$last: pinned there ($(jq -c .process <<<"$j"))"
+build/bin/cpu --cpus=$last --threads=2 --time=2 >/dev/null &
+w=$!
+sleep 0.5
+lists=$(cat /proc/$w/task/*/status 2>/dev/null | sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' | sort -u)
+ntasks=$(ls /proc/$w/task 2>/dev/null | wc -l)
+kill -TERM $w 2>/dev/null
+wait $w 2>/dev/null
+[[ $lists == "$last" ]] && ((ntasks == 3))
+ok $? "--cpus=$last --threads=2: every thread of it pinned ($ntasks tasks, allowed: $(echo $lists))"
+for bad in x 1-0 0, -1 2000; do
+	err=$(build/bin/cpu --cpus=$bad --events=1 2>&1 >/dev/null)
+	rc=$?
+	((rc == 2)) && [[ $err == "cpu: --cpus=$bad: "* ]]
+	ok $? "--cpus=$bad: usage error naming the option (exit $rc: $err)"
+done
+err=$(build/bin/cpu --cpus=$(($(nproc) + 3)) --events=1 2>&1 >/dev/null)
+rc=$?
+((rc == 1)) && [[ $err == *sched_setaffinity* ]]
+ok $? "a CPU that is not here: the failure says so (exit $rc: $err)"
 done_testing

@@ -10,6 +10,7 @@
  *   report.c   the merged result, the header, the text summary and the JSON line
  *   buffer.c   working buffers: 2 MiB-aligned, the --huge-pages advice, huge pages obtained
  *   start.c    the canonical process image (argv[0], environment) and what it was
+ *   affinity.c --cpus: the workload pins itself (sched_setaffinity) and records the set it got
  */
 #ifndef ASSAY_WORKLOAD_HARNESS_INTERNAL_H
 #define ASSAY_WORKLOAD_HARNESS_INTERNAL_H
@@ -67,7 +68,16 @@ void harness_print_json(const struct wl_workload *w, const struct wl_result *r, 
 /* "memory": {"huge_pages": POLICY, "buffer_align": BYTES, "anon_huge_kb": KiB or null}: the
  * most huge-page memory seen when a buffer was freed (or now). */
 void harness_buffer_json(struct wl_json *j);
-/* "process": {"canonical", "env_vars", "env_bytes", "auxv_entries"} (start.c). */
+/* "process": {"canonical", "env_vars", "env_bytes", "auxv_entries", "cpus", "affinity"}
+ * (start.c, affinity.c). */
 void harness_process_json(struct wl_json *j);
+
+/* ---- CPU affinity (affinity.c) ---------------------------------------------------------- */
+
+/* --cpus=LIST applied to the calling thread (its threads inherit it); 0 when not set, <0 with
+ * the error recorded. */
+int harness_pin(void);
+/* "cpus": LIST or null, "affinity": the set obtained, into the open object. */
+void harness_affinity_json(struct wl_json *j);
 
 #endif

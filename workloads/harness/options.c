@@ -30,6 +30,10 @@ static const struct wl_option common_options[] = {
      "transparent huge pages for the working buffers, advised explicitly (madvise) so that "
      "every target gets the same",
      0, 0},
+    {"cpus", WL_OPT_STRING, "", NULL,
+     "pin the workload's threads to these CPUs (a list: 0 or 0-1,3; empty: not pinned), the "
+     "same sched_setaffinity on every target",
+     0, 0},
     {"json", WL_OPT_BOOL, "off", NULL,
      "print one JSON object on one line instead of the text report", 0, 0},
     {"help", WL_OPT_BOOL, "off", NULL, "print this help and exit", 0, 0},

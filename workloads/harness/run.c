@@ -389,6 +389,8 @@ int wl_main(const struct wl_workload *w, int argc, char **argv, uint64_t start_n
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 
+	if ((rc = harness_pin()) < 0)
+		goto restore;
 	if (w->init && (rc = w->init()) < 0)
 		goto restore;
 	inited = true;

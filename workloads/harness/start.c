@@ -60,5 +60,6 @@ void harness_process_json(struct wl_json *j)
 	wl_json_uint(j, "env_vars", nenv);
 	wl_json_uint(j, "env_bytes", env_bytes);
 	wl_json_uint(j, "auxv_entries", nauxv);
+	harness_affinity_json(j);
 	wl_json_end_object(j);
 }
