@@ -110,6 +110,10 @@ int daemon_restart(struct daemon *d, assay_error_t *err);
 /* How many times daemon_restart started it again. */
 unsigned daemon_restarts(const struct daemon *d);
 
+/* After a pod of this daemon's is gone: removes the socket its containerd shim left in
+ * /run/containerd/s if the shim died without removing it (killed: nothing answers there). */
+void daemon_forget_pod(const struct daemon *d, const char *pod_id);
+
 /* Frees d (calls daemon_stop first if it was not called; errors are dropped). NULL is fine. */
 void daemon_free(struct daemon *d);
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -96,20 +98,45 @@ static pid_t ppid_of(pid_t pid)
 	return ppid;
 }
 
-/* A shim that had to be killed leaves its socket in SHIM_SOCKET_DIR, named after
- * sha256(address/namespace/id) (containerd 1.6 pkg/shim). */
-static void unlink_shim_socket(const char *sock_path, const char *ns, const char *id)
+/* Where the shim of (address, namespace, id) has its socket: SHIM_SOCKET_DIR/
+ * sha256(address/namespace/id) (containerd 1.6 pkg/shim). A shim that was killed leaves it. */
+static char *shim_socket_path(const char *sock_path, const char *ns, const char *id)
 {
 	cleanup_free char *key = xasprintf("%s/%s/%s", sock_path, ns, id);
-	cleanup_free char *sock = NULL;
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[2 * SHA256_DIGEST_LENGTH + 1];
 
 	SHA256((const unsigned char *)key, strlen(key), md);
 	for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
 		sprintf(hex + 2 * i, "%02x", md[i]);
-	sock = xasprintf("%s/%s", SHIM_SOCKET_DIR, hex);
+	return xasprintf("%s/%s", SHIM_SOCKET_DIR, hex);
+}
+
+static void unlink_shim_socket(const char *sock_path, const char *ns, const char *id)
+{
+	cleanup_free char *sock = shim_socket_path(sock_path, ns, id);
+
 	unlink(sock);
+}
+
+void daemon_forget_pod(const struct daemon *d, const char *pod_id)
+{
+	cleanup_free char *sock = NULL;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (d == NULL || pod_id == NULL || d->sock_path == NULL)
+		return;
+	sock = shim_socket_path(d->sock_path, "k8s.io", pod_id);
+	if (strlen(sock) >= sizeof(sa.sun_path) || access(sock, F_OK) < 0)
+		return;
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* a live shim answers: its socket is its own to remove */
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno == ECONNREFUSED)
+		unlink(sock);
+	if (fd >= 0)
+		close(fd);
 }
 
 static void remove_shim_socket(pid_t pid, const char *sock_path)

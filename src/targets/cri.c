@@ -558,6 +558,7 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 	cleanup_free char *out = NULL;
 	cleanup_free char *errf = NULL;
 	cleanup_free char *scratch = NULL;
+	cleanup_free char *pod_id = NULL; /* kept past the pod's removal, for its shim's socket */
 	struct cri_container_status st = {0};
 	struct cri_pod pod;
 	uint64_t t0;
@@ -621,6 +622,7 @@ static int cri_t_run(struct target *t, const struct target_run_spec *spec,
 	shim = proc_find("containerd-shim", pod.pod_id);
 	if (shim > 0)
 		observer_process(obs, "shim", shim);
+	pod_id = pod.pod_id ? xstrdup(pod.pod_id) : NULL;
 	/* from here on, the guard below removes the pod whatever happens */
 	if (target_cri_step(c, &pod, CRI_POD_CREATE, 0, obs, res, NULL, err) < 0) {
 		ret = target_cri_failed(c, res, "CreateContainer", err);
@@ -680,6 +682,8 @@ guard:
 
 		cri_pod_destroy(c, &pod, &e2);
 		assay_error_release(&e2);
+		if (sh->daemon)
+			daemon_forget_pod(sh->daemon, pod_id);
 		cri_pod_release(&pod);
 	}
 out:

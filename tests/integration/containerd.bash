@@ -9,6 +9,7 @@
 #   containerd_user_cleanup DIR TMP HAD_RUN_CONTAINERD   stops it, kills its containers (root
 #                                      file system under TMP) and shims, their pod cgroups, unmounts
 #                                      below TMP, removes TMP (and /run/containerd unless it was)
+. tests/integration/shim.bash
 ctd_pid=${ctd_pid:-}
 
 containerd_start() { # config sock log
@@ -75,7 +76,10 @@ containerd_user_cleanup() { # dir tmp had_run_containerd
 		while IFS=: read -r _ _ c; do cgs+=("$c"); done <"$p/cgroup"
 		kill -KILL "${p#/proc/}" 2>/dev/null
 	done
-	for p in $(pgrep -f "containerd-shim.*-address $1/" 2>/dev/null); do kill -KILL "$p"; done
+	for p in $(pgrep -f "containerd-shim.*-address $1/" 2>/dev/null); do
+		rm -f "$(shim_socket_of "$p")"
+		kill -KILL "$p"
+	done
 	sleep 0.2
 	for c in $(printf '%s\n' "${cgs[@]}" | sort -u); do
 		[[ $c == /k8s.io/* ]] && rmdir /sys/fs/cgroup/*"$c" 2>/dev/null

@@ -2,6 +2,7 @@
 # tests/tap.sh). Not a test itself: the runner only picks up *.sh.
 
 COLLECTOR=${COLLECTOR:-build/collector}
+. tests/integration/shim.bash
 
 run_need() {
 	[[ $EUID == 0 ]] || skip_all "needs root (containers, cgroups, mounts)"
@@ -24,7 +25,7 @@ run_procs() { # run_id
 	done
 }
 
-# Everything a run may leave: processes, mounts, directories, cgroups. Prints what it finds;
+# Everything a run may leave: processes, mounts, directories, cgroups, shim sockets. Prints what it finds;
 # polls a few seconds first (a killed process' exit and lazy unmounts take a moment).
 run_leftovers() { # run_id
 	local id=${1:-no-run-id} i out
@@ -35,6 +36,7 @@ run_leftovers() { # run_id
 			grep -E "/run/assay/$id|/var/tmp/assay-$id" /proc/self/mountinfo | awk '{print "mount: " $5}'
 			for d in /run/assay/$id /var/tmp/assay-$id; do [[ -e $d ]] && echo "dir: $d"; done
 			ls -d /sys/fs/cgroup/*/assay/*"$id"* 2>/dev/null | sed 's/^/cgroup: /'
+			stale_shim_sockets | sed 's/^/shim socket: /'
 		)
 		[[ -z $out ]] && return 0
 		sleep 0.2
