@@ -34,7 +34,28 @@ struct lxc_priv {
 	struct lxc_image *images;
 	size_t n_images;
 	const char *current; /* the container being run, for on_stop */
+	bool made_run_lxc;   /* /run/lxc was absent: LXC made it for us (its lock directory) */
 };
+
+/* LXC keeps a lock directory per lxcpath, /run/lxc/lock/LXCPATH, and leaves it: removed with
+ * the parents it made for it while they are empty, and /run/lxc if it was not there before. */
+static void remove_lock_dirs(const struct lxc_priv *p)
+{
+	static const char top[] = "/run/lxc/lock";
+	cleanup_free char *lock = xasprintf("%s%s", top, p->lxcpath);
+	char *slash;
+
+	fs_remove_tree(lock, NULL);
+	while ((slash = strrchr(lock, '/')) && slash > lock + strlen(top)) {
+		*slash = '\0';
+		if (rmdir(lock) < 0)
+			break;
+	}
+	if (p->made_run_lxc) {
+		rmdir(top);
+		rmdir("/run/lxc");
+	}
+}
 
 static int lxc_probe(struct target *t, char **reason, assay_error_t *err)
 {
@@ -49,6 +70,7 @@ static int lxc_probe(struct target *t, char **reason, assay_error_t *err)
 	p = xcalloc(1, sizeof(*p));
 	p->bin = bin;
 	p->lxcpath = xasprintf("%s/lxc", t->dir);
+	p->made_run_lxc = access("/run/lxc", F_OK) < 0;
 	t->priv = p;
 	return 0;
 }
@@ -254,6 +276,7 @@ static void lxc_cleanup(struct target *t)
 	/* a monitor or container that survived (a kill in the middle of a run) */
 	daemon_sweep(t->dir, NULL, &err);
 	assay_error_release(&err);
+	remove_lock_dirs(p);
 	cgroup_remove("/assay");
 	for (size_t i = 0; i < p->n_images; i++) {
 		free(p->images[i].name);

@@ -3,6 +3,11 @@
 
 COLLECTOR=${COLLECTOR:-build/collector}
 . tests/integration/shim.bash
+# directories the engines' own tools make outside the run directory (dockerd: /run/docker/plugins
+# whatever its exec-root; LXC: /run/lxc/lock/LXCPATH), as they were before the test
+had_run_docker=0 had_run_lxc=0
+[[ -e /run/docker ]] && had_run_docker=1
+[[ -e /run/lxc ]] && had_run_lxc=1
 
 run_need() {
 	[[ $EUID == 0 ]] || skip_all "needs root (containers, cgroups, mounts)"
@@ -37,6 +42,9 @@ run_leftovers() { # run_id
 			for d in /run/assay/$id /var/tmp/assay-$id; do [[ -e $d ]] && echo "dir: $d"; done
 			ls -d /sys/fs/cgroup/*/assay/*"$id"* 2>/dev/null | sed 's/^/cgroup: /'
 			stale_shim_sockets | sed 's/^/shim socket: /'
+			[[ -e /run/lxc/lock/run/assay/$id ]] && echo "dir: /run/lxc/lock/run/assay/$id"
+			((had_run_docker)) || [[ ! -e /run/docker ]] || echo "dir: /run/docker"
+			((had_run_lxc)) || [[ ! -e /run/lxc ]] || echo "dir: /run/lxc"
 		)
 		[[ -z $out ]] && return 0
 		sleep 0.2
