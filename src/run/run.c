@@ -18,6 +18,7 @@
 #include "run/auto.h"
 #include "run/progress.h"
 #include "run/run.h"
+#include "lib/footprint.h"
 #include "lib/fs.h"
 #include "lib/json.h"
 #include "suite/suite.h"
@@ -46,6 +47,7 @@ struct engine {
 	char *run_id, *run_dir, *scratch_dir, *out_dir;
 	bool any_failed;
 	struct run_progress progress;
+	struct footprint footprint; /* the host's paths our tools may make, before the run */
 };
 
 /* One line for a finished cell: status, and the first figure's median. */
@@ -484,6 +486,7 @@ static void teardown(struct engine *e)
 		assay_error_release(&err);
 		rmdir(RUN_BASE); /* only when no other run uses it */
 	}
+	footprint_clean(&e->footprint);
 }
 
 static void engine_free(struct engine *e)
@@ -632,6 +635,7 @@ int run_suite(const struct run_options *opts, assay_error_t *err)
 	if (signals_install(err) < 0)
 		goto out;
 	run_progress_init(&e.progress, opts->verbosity, suite_estimate_s(e.suite));
+	footprint_note(&e.footprint);
 	if (make_dirs(&e, err) < 0)
 		goto out;
 

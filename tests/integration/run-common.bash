@@ -3,11 +3,20 @@
 
 COLLECTOR=${COLLECTOR:-build/collector}
 . tests/integration/shim.bash
-# directories the engines' own tools make outside the run directory (dockerd: /run/docker/plugins
-# whatever its exec-root; LXC: /run/lxc/lock/LXCPATH), as they were before the test
-had_run_docker=0 had_run_lxc=0
-[[ -e /run/docker ]] && had_run_docker=1
-[[ -e /run/lxc ]] && had_run_lxc=1
+# What the tools assay drives make on the host whatever they are told (lib/footprint.c's table,
+# dockerd's /run/docker/plugins, LXC's /run/lxc/lock): those absent before the test must not be
+# left empty after it (one that holds something, a live shim's socket say, is someone's).
+host_paths="/run/containerd/s /run/containerd /run/runc /run/crun /run/runsc /run/docker/plugins
+	/run/docker /run/lxc/lock /run/lxc /var/lib/containers/cache /var/lib/containers
+	/etc/cni/net.d/cni.lock"
+host_paths_before=${host_paths_before:-" $(for h in $host_paths; do [[ -e $h ]] && printf '%s ' "$h"; done)"}
+host_paths_left() {
+	local h
+	for h in $host_paths; do
+		[[ -e $h && $host_paths_before != *" $h "* ]] || continue
+		[[ -d $h && -z $(ls -A "$h" 2>/dev/null) || -f $h && ! -s $h ]] && echo "$h"
+	done
+}
 
 run_need() {
 	[[ $EUID == 0 ]] || skip_all "needs root (containers, cgroups, mounts)"
@@ -43,8 +52,7 @@ run_leftovers() { # run_id
 			ls -d /sys/fs/cgroup/*/assay/*"$id"* 2>/dev/null | sed 's/^/cgroup: /'
 			stale_shim_sockets | sed 's/^/shim socket: /'
 			[[ -e /run/lxc/lock/run/assay/$id ]] && echo "dir: /run/lxc/lock/run/assay/$id"
-			((had_run_docker)) || [[ ! -e /run/docker ]] || echo "dir: /run/docker"
-			((had_run_lxc)) || [[ ! -e /run/lxc ]] || echo "dir: /run/lxc"
+			host_paths_left | sed 's/^/host path: /'
 		)
 		[[ -z $out ]] && return 0
 		sleep 0.2
