@@ -52,7 +52,7 @@ struct engine_priv {
 	const struct engine *e;
 	char *cli;     /* the CLI's path */
 	char *program; /* the runtime's program (podman's --runtime), or NULL (dockerd's own) */
-	char *global[8];
+	char *global[10];
 	size_t n_global;
 	struct dockerd *dockerd;
 	char *runroot; /* podman's, short: /tmp/assay-podman-XXXXXX */
@@ -164,7 +164,7 @@ static void docker_watch(const struct target *t, const char *id, const struct ob
 
 static int podman_start(struct target *t, struct engine_priv *p, assay_error_t *err)
 {
-	static const char *const dirs[] = {"root", "tmp", NULL};
+	static const char *const dirs[] = {"root", "tmp", "net", NULL};
 
 	for (const char *const *d = dirs; *d; d++) {
 		cleanup_free char *path = xasprintf("%s/podman/%s", t->dir, *d);
@@ -189,6 +189,10 @@ static int podman_start(struct target *t, struct engine_priv *p, assay_error_t *
 	p->global[p->n_global++] = xstrdup("--events-backend=none");
 	if (!strcmp(t->runtime, "runsc"))
 		p->global[p->n_global++] = xstrdup("--runtime-flag=network=none");
+	/* the runtime's state and the network backend's lock beside podman's (by default they are
+	 * /run/RUNTIME and /etc/cni/net.d, the host's) */
+	p->global[p->n_global++] = xasprintf("--runtime-flag=root=%s/%s", p->runroot, t->runtime);
+	p->global[p->n_global++] = xasprintf("--network-config-dir=%s/podman/net", t->dir);
 	return 0;
 }
 
