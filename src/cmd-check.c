@@ -57,8 +57,9 @@ static void print_row(const struct results_gate_row *r)
 	printf("  now %.6g  ×%.3f", r->median, c->cost);
 	if (isfinite(c->cost_low) && isfinite(c->cost_high))
 		printf(" [%.3f–%.3f]", c->cost_low, c->cost_high);
-	printf("  %s, threshold %g%%, %zu vs %zu runs%s%s\n", results_verdict_name(c->verdict),
+	printf("  %s, threshold %g%%, %zu vs %zu runs%s%s%s\n", results_verdict_name(c->verdict),
 	       r->threshold, c->na, c->nb, r->relative ? ", over native" : "",
+	       r->native_moved ? " (its raw figure did not move so: native did)" : "",
 	       r->regression ? "  REGRESSION" : "");
 }
 

@@ -87,20 +87,36 @@ static json_t *find_cell(json_t *root, const char *target, const char *benchmark
 	return NULL;
 }
 
-static void judge(struct results_gate_row *row, struct results_gate *g)
+/* Beyond the threshold, worse (> 0) or better (< 0), or neither (0): the whole interval. */
+static int beyond(const struct results_cmp *c, double limit)
+{
+	if (c->verdict == RESULTS_SLOWER && c->cost_low > limit)
+		return 1;
+	if (c->verdict == RESULTS_FASTER && c->cost_high < 1 / limit)
+		return -1;
+	return 0;
+}
+
+/* raw: the same figure compared without native (NULL in the absolute mode). Relative to native
+ * a target moves when native moves too: a cost beyond the threshold whose raw figure is not
+ * beyond it the same way is native's move ("drift", not gated), not the target's. */
+static void judge(struct results_gate_row *row, const struct results_cmp *raw,
+                  struct results_gate *g)
 {
 	const struct results_cmp *c = &row->cmp;
 	double limit = 1 + row->threshold / 100;
 
+	if (raw && beyond(c, limit) && beyond(raw, limit) != beyond(c, limit))
+		row->drift = row->native_moved = true;
 	/* significantly worse by more than the threshold: the whole interval beyond it */
 	if (c->verdict == RESULTS_UNKNOWN) {
 		row->verdict = "unknown";
 		g->nunknown++;
-	} else if (c->verdict == RESULTS_SLOWER && c->cost_low > limit) {
+	} else if (beyond(c, limit) > 0) {
 		row->verdict = row->drift ? "drift" : "slower";
 		row->regression = !row->drift;
 		*(row->drift ? &g->ndrift : &g->nslower) += 1;
-	} else if (c->verdict == RESULTS_FASTER && c->cost_high < 1 / limit) {
+	} else if (beyond(c, limit) < 0) {
 		row->verdict = row->drift ? "drift" : "faster";
 		*(row->drift ? &g->ndrift : &g->nfaster) += 1;
 	} else {
@@ -165,7 +181,14 @@ void results_gate_run(json_t *baseline, json_t *results, double threshold, json_
 				g->nmissing++;
 				continue;
 			}
-			judge(row, g);
+			{
+				struct results_cmp raw;
+				bool have_raw =
+				    r && results_compare_rel(cell, NULL, bcell, NULL, figure,
+				                             RESULTS_GATE_LEVEL, &raw) == 0;
+
+				judge(row, have_raw ? &raw : NULL, g);
+			}
 		}
 	}
 }

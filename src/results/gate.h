@@ -43,7 +43,9 @@ struct results_gate_row {
 	const char *verdict;                     /* slower, faster, drift, same, unknown, missing */
 	bool regression;
 	bool relative; /* compared relative to native (each side's own) */
-	bool drift;    /* native in the relative mode: shown, never gating */
+	bool drift;    /* native in the relative mode, or a target's cost that moved with native
+	                * only (native_moved): shown, never gating */
+	bool native_moved;
 };
 
 struct results_gate {
