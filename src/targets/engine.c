@@ -586,16 +586,16 @@ static void engine_cleanup(struct target *t)
 		daemon_dockerd_free(p->dockerd);
 	} else if (p->n_global) {
 		char *args[] = {"rm", "--all", "--force", NULL};
-		cleanup_free char *root = xasprintf("--root=%s/podman/root", t->dir);
+		cleanup_free char *root = xasprintf("%s/podman/root", t->dir);
 		const struct timespec tick = {0, 100 * 1000000L};
 
 		cli_call(p, args, NULL, &err);
 		assay_error_release(&err);
 		/* conmon's exit command (`podman … container cleanup`, run when a container exits)
 		 * finishes on its own first: killed by the sweep it would leave what it does, and
-		 * its runtime call, made without our --root, makes /run/RUNTIME after the footprint
-		 * check */
-		for (int i = 0; i < 50 && proc_find(root, "cleanup"); i++)
+		 * its runtime call (`--runtime NAME`, without our --root: podman does not pass
+		 * --runtime-flag on) makes /run/RUNTIME after the footprint check */
+		for (int i = 0; i < 50 && proc_find(root, "container cleanup"); i++)
 			nanosleep(&tick, NULL);
 	}
 	/* conmon, runtimes or mounts that survived, and the engine's whole state */
