@@ -64,8 +64,11 @@ ok $? "--syscall-latency: the histogram holds every completed syscall ($lat of $
 trace_check_clean "$mark" "after a --syscall-latency run"
 
 # --- sys/user: the kernel's own split (rusage of the same process), getppid, cpu, fileio ---------
-# within 5 % of each figure (or 1 ms, for a figure near zero)
-close5() { holds "($1 - $2) <= $2 * 0.05 + 1e6 && ($2 - $1) <= $2 * 0.05 + 1e6"; }
+# within 5 % of each figure, or 10 ms: the kernel splits a task's runtime into user and system
+# by the ticks it sampled in each (4 ms here at HZ 250, 10 ms at HZ 100), and the tracer and
+# rusage read that split at different instants, so a near-zero figure may differ by one tick
+# (a cpu loop: tracer sys 0, rusage 3.96 ms, once in six CI runs)
+close5() { holds "($1 - $2) <= $2 * 0.05 + 1e7 && ($2 - $1) <= $2 * 0.05 + 1e7"; }
 fio=$tmp/fio
 mkdir -p "$fio"
 for w in "syscall --ops=getppid --op-time=1" "cpu --cpu-max-prime=20000 --time=1" \
