@@ -24,6 +24,10 @@ static const struct {
     {"/var/lib/containers/cache", DIR_EMPTY},
     {"/var/lib/containers", DIR_EMPTY},
     {"/etc/cni/net.d/cni.lock", FILE_EMPTY},
+    {"/run/docker/plugins", DIR_EMPTY}, /* dockerd's, whatever its exec-root */
+    {"/run/docker", DIR_EMPTY},
+    {"/run/lxc/lock", DIR_EMPTY}, /* LXC's lock directories' top (lxc.c empties it) */
+    {"/run/lxc", DIR_EMPTY},
 };
 
 #define N_PATHS (sizeof(paths) / sizeof(paths[0]))

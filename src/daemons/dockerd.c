@@ -31,7 +31,6 @@ struct dockerd {
 	char *cli;
 	pid_t pid;
 	bool stopped;
-	bool made_run_docker; /* /run/docker was absent: dockerd makes its plugins/ there always */
 };
 
 static int write_config(const struct dockerd_opts *o, const struct dockerd *d, const char *path,
@@ -136,7 +135,6 @@ int daemon_dockerd_start(const struct dockerd_opts *o, struct dockerd **out, ass
 		free(d);
 		return assay_error_make(err, errno, "realpath `%s`", o->run_dir);
 	}
-	d->made_run_docker = access("/run/docker", F_OK) < 0;
 	d->sock = xasprintf("%s/docker.sock", d->run_dir);
 	d->host = xasprintf("unix://%s", d->sock);
 	d->log = xasprintf("%s/dockerd.log", d->run_dir);
@@ -233,7 +231,6 @@ static void remove_all(struct dockerd *d)
 int daemon_dockerd_stop(struct dockerd *d, assay_error_t *err)
 {
 	const struct timespec tick = {0, 50 * 1000000L};
-	int ret;
 
 	if (d == NULL || d->stopped)
 		return 0;
@@ -253,13 +250,7 @@ int daemon_dockerd_stop(struct dockerd *d, assay_error_t *err)
 			d->pid = 0;
 		}
 	}
-	ret = daemon_sweep(d->run_dir, d->ctrd_sock, err);
-	/* whatever the exec-root, dockerd makes /run/docker/plugins (empty here) */
-	if (d->made_run_docker) {
-		rmdir("/run/docker/plugins");
-		rmdir("/run/docker");
-	}
-	return ret;
+	return daemon_sweep(d->run_dir, d->ctrd_sock, err);
 }
 
 void daemon_dockerd_free(struct dockerd *d)

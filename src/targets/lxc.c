@@ -34,11 +34,10 @@ struct lxc_priv {
 	struct lxc_image *images;
 	size_t n_images;
 	const char *current; /* the container being run, for on_stop */
-	bool made_run_lxc;   /* /run/lxc was absent: LXC made it for us (its lock directory) */
 };
 
 /* LXC keeps a lock directory per lxcpath, /run/lxc/lock/LXCPATH, and leaves it: removed with
- * the parents it made for it while they are empty, and /run/lxc if it was not there before. */
+ * the parents it made for it while they are empty (/run/lxc itself: lib/footprint.c). */
 static void remove_lock_dirs(const struct lxc_priv *p)
 {
 	static const char top[] = "/run/lxc/lock";
@@ -50,10 +49,6 @@ static void remove_lock_dirs(const struct lxc_priv *p)
 		*slash = '\0';
 		if (rmdir(lock) < 0)
 			break;
-	}
-	if (p->made_run_lxc) {
-		rmdir(top);
-		rmdir("/run/lxc");
 	}
 }
 
@@ -70,7 +65,6 @@ static int lxc_probe(struct target *t, char **reason, assay_error_t *err)
 	p = xcalloc(1, sizeof(*p));
 	p->bin = bin;
 	p->lxcpath = xasprintf("%s/lxc", t->dir);
-	p->made_run_lxc = access("/run/lxc", F_OK) < 0;
 	t->priv = p;
 	return 0;
 }
